@@ -1,0 +1,11 @@
+#![doc = include_str!("../README.md")]
+
+mod blocking;
+mod config;
+mod health;
+mod migrate;
+mod store;
+
+pub use config::PgConfig;
+pub use migrate::MigrationError;
+pub use store::{ConnectError, PgStore};

@@ -1,0 +1,5 @@
+#![doc = include_str!("../README.md")]
+
+mod config;
+
+pub use config::{MailTransportConfig, SmtpSettings, SmtpUrlError, TlsMode};
