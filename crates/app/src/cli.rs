@@ -1,0 +1,139 @@
+//! The `headliner` command line: `serve` (the default) and `migrate`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::config::Settings;
+use crate::database::Database;
+use crate::startup::Application;
+
+/// Headliner: book celebrities and talent.
+#[derive(Debug, Parser)]
+#[command(name = "headliner", version, about, long_about = None)]
+pub struct Cli {
+    /// TOML configuration file (default: $HEADLINER_CONFIG, else ./headliner.toml if present).
+    /// Environment variables override it.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the HTTP API (what a bare `headliner` does). Stops gracefully on SIGTERM/SIGINT.
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+}
+
+/// Exit code for a configuration that was refused.
+const EXIT_CONFIG: u8 = 2;
+/// Exit code for a failure while running (database unreachable, port taken, ...).
+const EXIT_FAILURE: u8 = 1;
+
+/// Parses arguments, loads settings and runs the chosen command.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let settings = match Settings::from_process(cli.config) {
+        Ok(settings) => settings,
+        Err(e) => return fail(EXIT_CONFIG, &format!("configuration error: {e}")),
+    };
+    if let Err(e) = crate::telemetry::init(settings.log_format, &settings.log_filter) {
+        return fail(EXIT_CONFIG, &format!("configuration error: {e}"));
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => return fail(EXIT_FAILURE, &format!("cannot start the async runtime: {e}")),
+    };
+    let outcome = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => runtime.block_on(serve(settings)),
+        Command::Migrate => runtime.block_on(migrate(settings)),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => fail(EXIT_FAILURE, &message),
+    }
+}
+
+/// One line on stderr, whatever the log format, so scripts and people both see it. Line
+/// breaks inside causes (libpq writes some) are folded so the message stays one line.
+#[allow(clippy::print_stderr, reason = "the CLI's own error line, written before or without logging")]
+fn fail(code: u8, message: &str) -> ExitCode {
+    let one_line = message.split_whitespace().collect::<Vec<_>>().join(" ");
+    eprintln!("headliner: {one_line}");
+    ExitCode::from(code)
+}
+
+fn log_choices(settings: &Settings) {
+    match &settings.config_file {
+        Some(path) => tracing::info!(file = %path.display(), "configuration file read; environment overrides it"),
+        None => tracing::info!("no configuration file; built-in defaults and environment only"),
+    }
+    tracing::info!(database = %settings.database.describe(), "store");
+    tracing::info!(mail = %settings.mail.describe(), from = %settings.mail_from, "mail");
+    tracing::info!(payments = headliner_stripe::PaymentsConfig::Simulated.describe(), "payments");
+    if settings.cors_allowed_origins.is_empty() {
+        tracing::info!("CORS: no cross-origin callers allowed (set HEADLINER_CORS_ALLOWED_ORIGINS)");
+    } else {
+        tracing::info!(origins = ?settings.cors_allowed_origins, "CORS allow-list");
+    }
+}
+
+async fn serve(settings: Settings) -> Result<(), String> {
+    log_choices(&settings);
+    let app = Application::build(&settings, None).await.map_err(|e| e.to_string())?;
+    let handle = app.handle();
+    let grace = settings.shutdown_timeout;
+    tokio::spawn(async move {
+        let signal = shutdown_signal().await;
+        tracing::info!(signal, grace_secs = grace.as_secs(), "shutting down: finishing in-flight requests");
+        handle.stop(true).await;
+    });
+    app.run_until_stopped().await.map_err(|e| format!("the server failed: {e}"))?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn migrate(settings: Settings) -> Result<(), String> {
+    let target = settings.database.describe();
+    let database = Database::open(&settings).await.map_err(|e| e.to_string())?;
+    let applied = database.migrate(&target).await.map_err(|e| e.to_string())?;
+    if applied.is_empty() {
+        tracing::info!(database = %target, "schema is up to date; nothing to apply");
+    } else {
+        tracing::info!(database = %target, count = applied.len(), versions = ?applied, "migrations applied");
+    }
+    Ok(())
+}
+
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM with the signal's name.
+async fn shutdown_signal() -> &'static str {
+    let interrupt = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %e, "cannot listen for SIGINT");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut term) => {
+                term.recv().await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => "SIGINT",
+        () = terminate => "SIGTERM",
+    }
+}

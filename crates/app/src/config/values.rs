@@ -1,0 +1,81 @@
+//! Setting values with their own syntax; each parses from a TOML value and from an env string.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::Deserialize;
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-friendly, coloured; the default on a terminal.
+    Pretty,
+    /// One JSON object per line; the default otherwise.
+    Json,
+}
+
+impl FromStr for LogFormat {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "pretty" => Ok(Self::Pretty),
+            "json" => Ok(Self::Json),
+            _ => Err("expected `pretty` or `json`".into()),
+        }
+    }
+}
+
+impl fmt::Display for LogFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Pretty => "pretty",
+            Self::Json => "json",
+        })
+    }
+}
+
+/// Browser origins allowed to call the API cross-site: a TOML array, or a comma-separated
+/// list in the environment. Each is `scheme://host[:port]` exactly as browsers send it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct OriginList(pub Vec<String>);
+
+impl OriginList {
+    fn parse_all<'a>(items: impl Iterator<Item = &'a str>) -> Result<Self, String> {
+        let mut origins = Vec::new();
+        for item in items.map(str::trim).filter(|s| !s.is_empty()) {
+            let url = url::Url::parse(item).map_err(|e| format!("`{item}` is not an origin: {e}"))?;
+            let origin = url.origin().ascii_serialization();
+            if origin == "null" || !matches!(url.scheme(), "http" | "https") || origin != item.trim_end_matches('/') {
+                return Err(format!("`{item}` is not an origin; expected scheme://host[:port] with no path"));
+            }
+            origins.push(origin);
+        }
+        Ok(Self(origins))
+    }
+}
+
+impl FromStr for OriginList {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::parse_all(s.split(','))
+    }
+}
+
+impl<'de> Deserialize<'de> for OriginList {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Either {
+            List(Vec<String>),
+            Text(String),
+        }
+        let parsed = match Either::deserialize(deserializer)? {
+            Either::List(items) => Self::parse_all(items.iter().map(String::as_str)),
+            Either::Text(text) => text.parse(),
+        };
+        parsed.map_err(serde::de::Error::custom)
+    }
+}

@@ -1,0 +1,5 @@
+//! `headliner`: see `headliner --help`.
+
+fn main() -> std::process::ExitCode {
+    headliner::cli::main()
+}

@@ -1,0 +1,142 @@
+//! Wires settings, adapters and the HTTP layer into a running server.
+
+use std::net::TcpListener;
+use std::time::Duration;
+
+use actix_cors::Cors;
+use actix_web::dev::{Server, ServerHandle};
+use actix_web::middleware::{Compress, ErrorHandlers, from_fn};
+use actix_web::{App, HttpServer, http, web};
+
+use crate::config::Settings;
+use crate::database::{Database, DatabaseError};
+use crate::http::health::HealthState;
+use crate::http::middleware::{
+    BodyLimit, REQUEST_ID_HEADER, reject_oversized_bodies, request_id_and_access_log, security_headers,
+};
+use crate::http::problem::rewrite_as_problem;
+
+/// Why the server could not start. Each message names the setting to fix.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error(transparent)]
+    Database(#[from] DatabaseError),
+    #[error("HEADLINER_BIND: cannot listen on {addr}: {source}")]
+    Bind {
+        addr: std::net::SocketAddr,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// A built, bound, not yet running server.
+pub struct Application {
+    port: u16,
+    server: Server,
+    database: Database,
+}
+
+impl std::fmt::Debug for Application {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Application").field("port", &self.port).field("database", &self.database).finish()
+    }
+}
+
+/// Extra routes a caller mounts next to the app's own (tests use it for a deliberately slow
+/// route when proving graceful shutdown).
+pub type ExtraRoutes = fn(&mut web::ServiceConfig);
+
+impl Application {
+    /// Opens the database (migrating it unless `auto_migrate` is off), binds the listener and
+    /// builds the server. Port 0 binds a free port; see [`Application::port`].
+    pub async fn build(settings: &Settings, extra_routes: Option<ExtraRoutes>) -> Result<Self, StartupError> {
+        let database = Database::open(settings).await?;
+        let target = settings.database.describe();
+        if settings.auto_migrate {
+            let applied = database.migrate(&target).await?;
+            tracing::info!(applied = applied.len(), versions = ?applied, "migrations applied on start-up");
+        } else {
+            tracing::info!("auto-migration disabled (HEADLINER_AUTO_MIGRATE=false); run `headliner migrate`");
+        }
+        let listener =
+            TcpListener::bind(settings.bind).map_err(|source| StartupError::Bind { addr: settings.bind, source })?;
+        let local = listener.local_addr().map_err(|source| StartupError::Bind { addr: settings.bind, source })?;
+        let health =
+            web::Data::new(HealthState { probes: vec![database.health_probe()], deadline: Duration::from_secs(3) });
+        let body_limit = web::Data::new(BodyLimit(settings.max_body_bytes));
+        let origins = settings.cors_allowed_origins.clone();
+        let limit = settings.max_body_bytes;
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(health.clone())
+                .app_data(body_limit.clone())
+                .app_data(crate::http::json_config(limit))
+                .app_data(web::PayloadConfig::new(limit))
+                .app_data(crate::http::query_config())
+                .configure(crate::http::configure)
+                .configure(|cfg| {
+                    if let Some(extra) = extra_routes {
+                        extra(cfg);
+                    }
+                })
+                .default_service(web::to(crate::http::route_not_found))
+                .wrap(ErrorHandlers::new().default_handler(rewrite_as_problem))
+                .wrap(Compress::default())
+                .wrap(cors(&origins))
+                .wrap(from_fn(reject_oversized_bodies))
+                .wrap(from_fn(security_headers))
+                .wrap(from_fn(request_id_and_access_log))
+        })
+        .workers(settings.workers)
+        .shutdown_timeout(settings.shutdown_timeout.as_secs())
+        // Signals are handled by the caller, which decides when to stop (see `cli::serve`).
+        .disable_signals()
+        .listen(listener)
+        .map_err(|source| StartupError::Bind { addr: settings.bind, source })?
+        .run();
+        tracing::info!(address = %local, "listening");
+        Ok(Self { port: local.port(), server, database })
+    }
+
+    /// The port actually bound.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The opened store (tests use it to inspect state).
+    pub fn database(&self) -> &Database {
+        &self.database
+    }
+
+    /// A handle to stop the server: `stop(true)` finishes in-flight requests first.
+    pub fn handle(&self) -> ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until stopped through a [`ServerHandle`].
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// Cross-origin calls are allowed only from the configured origins. Other origins simply get
+/// no CORS headers (the browser then withholds the response); same-origin calls are untouched.
+fn cors(origins: &[String]) -> Cors {
+    let mut cors = Cors::default()
+        .block_on_origin_mismatch(false)
+        .allowed_methods(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"])
+        .allowed_headers([
+            http::header::AUTHORIZATION,
+            http::header::CONTENT_TYPE,
+            http::header::IF_MATCH,
+            http::header::IF_NONE_MATCH,
+            http::header::HeaderName::from_static("idempotency-key"),
+            REQUEST_ID_HEADER,
+        ])
+        .expose_headers([REQUEST_ID_HEADER, http::header::ETAG, http::header::RETRY_AFTER, http::header::LOCATION])
+        .max_age(3600);
+    for origin in origins {
+        cors = cors.allowed_origin(origin);
+    }
+    cors
+}
