@@ -1,0 +1,24 @@
+//! Celebrities as the booking use cases need them (the catalogue issue adds search and edits).
+
+use async_trait::async_trait;
+use headliner_domain::celebrity::Celebrity;
+use headliner_domain::ids::CelebrityId;
+
+use crate::Source;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CelebrityRepoError {
+    #[error("no such celebrity")]
+    NotFound,
+    #[error("that slug is taken")]
+    SlugTaken,
+    #[error("the catalogue store is unavailable")]
+    Unavailable(#[source] Source),
+}
+
+#[cfg_attr(feature = "mock", mockall::automock)]
+#[async_trait]
+pub trait CelebrityRepository: Send + Sync {
+    /// Also returns soft-deleted celebrities (their history stays readable).
+    async fn get(&self, id: CelebrityId) -> Result<Celebrity, CelebrityRepoError>;
+}

@@ -1,0 +1,29 @@
+//! Accounts as the booking use cases need them (the accounts issue adds credentials).
+
+use async_trait::async_trait;
+use headliner_domain::ids::{CelebrityId, UserId};
+use headliner_domain::user::User;
+
+use crate::Source;
+
+#[derive(Debug, thiserror::Error)]
+pub enum UserRepoError {
+    #[error("no such user")]
+    NotFound,
+    #[error("that email address is already registered")]
+    EmailTaken,
+    #[error("the user store is unavailable")]
+    Unavailable(#[source] Source),
+}
+
+#[cfg_attr(feature = "mock", mockall::automock)]
+#[async_trait]
+pub trait UserRepository: Send + Sync {
+    async fn get(&self, id: UserId) -> Result<User, UserRepoError>;
+
+    /// Enabled talent accounts acting for this celebrity.
+    async fn talent_of(&self, celebrity: CelebrityId) -> Result<Vec<User>, UserRepoError>;
+
+    /// Enabled admin accounts.
+    async fn admins(&self) -> Result<Vec<User>, UserRepoError>;
+}
