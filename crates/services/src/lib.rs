@@ -1,3 +1,5 @@
 #![doc = include_str!("../README.md")]
 
+pub mod bookings;
 pub mod health;
+pub mod templates;
