@@ -147,9 +147,18 @@ impl Settings {
     }
 }
 
+/// Variables Kubernetes injects for a Service named `headliner` (`HEADLINER_SERVICE_HOST`,
+/// `HEADLINER_PORT_8080_TCP`, ...): not ours, never refused.
+fn injected_by_kubernetes(var: &str) -> bool {
+    var.starts_with("HEADLINER_SERVICE_") || var == "HEADLINER_PORT" || var.starts_with("HEADLINER_PORT_")
+}
+
 fn reject_unknown_env(env: &Env) -> Result<(), ConfigError> {
     for var in env.keys().filter(|k| k.starts_with("HEADLINER_")) {
-        if !NON_SETTING_VARS.contains(&var.as_str()) && !KEYS.iter().any(|k| k.env == var) {
+        if !NON_SETTING_VARS.contains(&var.as_str())
+            && !injected_by_kubernetes(var)
+            && !KEYS.iter().any(|k| k.env == var)
+        {
             return Err(ConfigError::Env {
                 var: var.clone(),
                 message: "unknown setting (see the configuration table in README.md)".into(),

@@ -10,6 +10,7 @@ use actix_web::{App, HttpServer, http, web};
 
 use crate::config::Settings;
 use crate::database::{Database, DatabaseError};
+use crate::http::docs::OpenApiJson;
 use crate::http::health::HealthState;
 use crate::http::middleware::{
     BodyLimit, REQUEST_ID_HEADER, reject_oversized_bodies, request_id_and_access_log, security_headers,
@@ -21,6 +22,8 @@ use crate::http::problem::rewrite_as_problem;
 pub enum StartupError {
     #[error(transparent)]
     Database(#[from] DatabaseError),
+    #[error("the OpenAPI document cannot be serialised: {0}")]
+    OpenApi(#[source] serde_json::Error),
     #[error("HEADLINER_BIND: cannot listen on {addr}: {source}")]
     Bind {
         addr: std::net::SocketAddr,
@@ -64,12 +67,14 @@ impl Application {
         let health =
             web::Data::new(HealthState { probes: vec![database.health_probe()], deadline: Duration::from_secs(3) });
         let body_limit = web::Data::new(BodyLimit(settings.max_body_bytes));
+        let openapi = web::Data::new(OpenApiJson::build().map_err(StartupError::OpenApi)?);
         let origins = settings.cors_allowed_origins.clone();
         let limit = settings.max_body_bytes;
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(health.clone())
                 .app_data(body_limit.clone())
+                .app_data(openapi.clone())
                 .app_data(crate::http::json_config(limit))
                 .app_data(web::PayloadConfig::new(limit))
                 .app_data(crate::http::query_config())
@@ -80,10 +85,13 @@ impl Application {
                     }
                 })
                 .default_service(web::to(crate::http::route_not_found))
+                // Innermost first: the body limit sits inside CORS (a 413 still carries CORS
+                // headers), CORS inside the problem rewriter (its refusals become problem+json),
+                // and compression outside it (problem bodies are compressed like any other).
+                .wrap(from_fn(reject_oversized_bodies))
+                .wrap(cors(&origins))
                 .wrap(ErrorHandlers::new().default_handler(rewrite_as_problem))
                 .wrap(Compress::default())
-                .wrap(cors(&origins))
-                .wrap(from_fn(reject_oversized_bodies))
                 .wrap(from_fn(security_headers))
                 .wrap(from_fn(request_id_and_access_log))
         })

@@ -25,6 +25,14 @@ pub enum EventType {
 }
 
 impl EventType {
+    pub const ALL: [Self; 5] =
+        [Self::Appearance, Self::Performance, Self::Speech, Self::PersonalisedVideo, Self::Other];
+
+    /// The stored and wire name, e.g. `personalised_video`.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Appearance => "appearance",
@@ -218,7 +226,9 @@ impl Booking {
     }
 
     /// Moves the booking to `to` on behalf of `actor` at `at`, enforcing the lifecycle table by
-    /// status and by party. The booking itself is unchanged; the result carries its next state.
+    /// status and by party, and time: a request cannot be confirmed once its event has started,
+    /// and a booking is completed only once its event has ended. The booking itself is
+    /// unchanged; the result carries its next state.
     pub fn transition(
         &self,
         to: BookingStatus,
@@ -228,6 +238,12 @@ impl Booking {
     ) -> Result<StatusChange, TransitionError> {
         let party = self.party(actor);
         let status = self.status.transition(to, party)?;
+        if status == BookingStatus::Confirmed && at >= self.during.start() {
+            return Err(TransitionError::EventStarted);
+        }
+        if status == BookingStatus::Completed && at < self.during.end() {
+            return Err(TransitionError::EventNotOver);
+        }
         let mut next = self.clone();
         next.status = status;
         next.version = self.version + 1;

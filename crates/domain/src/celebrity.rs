@@ -1,5 +1,6 @@
 //! Celebrities as the booking rules need them (the catalogue issue adds the rest).
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::ids::CelebrityId;
@@ -18,4 +19,13 @@ pub struct Celebrity {
     pub base_price: Money,
     /// Soft-deleted celebrities keep their history but take no new bookings.
     pub deleted: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A catalogue category, e.g. `music` / "Music".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Category {
+    pub slug: Slug,
+    pub name: String,
 }

@@ -108,11 +108,28 @@ impl From<Currency> for String {
     }
 }
 
-/// An amount in minor units (cents for USD) of one currency.
+/// An amount in minor units (cents for USD) of one currency. Read from JSON it must be
+/// exactly `{"amount_minor": <non-negative integer>, "currency": "<ISO code>"}`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "RawMoney")]
 pub struct Money {
     pub amount_minor: i64,
     pub currency: Currency,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMoney {
+    amount_minor: i64,
+    currency: Currency,
+}
+
+impl TryFrom<RawMoney> for Money {
+    type Error = MoneyError;
+
+    fn try_from(raw: RawMoney) -> Result<Self, Self::Error> {
+        Self::non_negative(raw.amount_minor, raw.currency)
+    }
 }
 
 impl Money {
@@ -243,6 +260,9 @@ mod tests {
         assert_eq!(json, serde_json::json!({"amount_minor": 250_000, "currency": "USD"}));
         assert!(serde_json::from_value::<Money>(serde_json::json!({"amount_minor": 1, "currency": "ABC"})).is_err());
         assert!(serde_json::from_value::<Money>(serde_json::json!({"amount_minor": 1.5, "currency": "USD"})).is_err());
+        assert!(serde_json::from_value::<Money>(serde_json::json!({"amount_minor": -1, "currency": "USD"})).is_err());
+        let extra = serde_json::json!({"amount_minor": 1, "currency": "USD", "discount": 1});
+        assert!(serde_json::from_value::<Money>(extra).is_err());
     }
 
     #[test]

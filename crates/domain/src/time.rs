@@ -25,6 +25,7 @@ pub struct TimeRange {
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct RawRange {
     start: DateTime<Utc>,
     end: DateTime<Utc>,

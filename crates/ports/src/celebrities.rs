@@ -1,7 +1,7 @@
 //! Celebrities as the booking use cases need them (the catalogue issue adds search and edits).
 
 use async_trait::async_trait;
-use headliner_domain::celebrity::Celebrity;
+use headliner_domain::celebrity::{Category, Celebrity};
 use headliner_domain::ids::CelebrityId;
 
 use crate::Source;
@@ -21,4 +21,11 @@ pub enum CelebrityRepoError {
 pub trait CelebrityRepository: Send + Sync {
     /// Also returns soft-deleted celebrities (their history stays readable).
     async fn get(&self, id: CelebrityId) -> Result<Celebrity, CelebrityRepoError>;
+
+    /// `SlugTaken` when another celebrity has the slug; `NotFound` when its category does not
+    /// exist.
+    async fn insert(&self, celebrity: Celebrity) -> Result<(), CelebrityRepoError>;
+
+    /// Creates the category, or renames it when the slug exists.
+    async fn upsert_category(&self, category: Category) -> Result<(), CelebrityRepoError>;
 }

@@ -54,4 +54,7 @@ pub enum OutboxRepoError {
 pub trait OutboxRepository: Send + Sync {
     /// Messages not tied to a booking change (password reset, welcome), stored on their own.
     async fn enqueue(&self, messages: Vec<OutboxMessage>) -> Result<(), OutboxRepoError>;
+
+    /// Messages in `status`, oldest first, at most `limit`.
+    async fn list(&self, status: OutboxStatus, limit: u32) -> Result<Vec<OutboxMessage>, OutboxRepoError>;
 }

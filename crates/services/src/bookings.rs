@@ -23,6 +23,7 @@ use headliner_ports::bookings::BookingRepository;
 use headliner_ports::celebrities::CelebrityRepository;
 use headliner_ports::clock::{Clock, IdGenerator};
 use headliner_ports::events::EventPublisher;
+use headliner_ports::outbox::OutboxRepository;
 use headliner_ports::payments::PaymentGateway;
 use headliner_ports::users::UserRepository;
 
@@ -36,6 +37,8 @@ pub struct BookingPorts {
     pub users: Arc<dyn UserRepository>,
     pub payments: Arc<dyn PaymentGateway>,
     pub events: Arc<dyn EventPublisher>,
+    /// For payment follow-ups that are not part of a booking write (compensations).
+    pub outbox: Arc<dyn OutboxRepository>,
     pub clock: Arc<dyn Clock>,
     pub ids: Arc<dyn IdGenerator>,
     pub pricing: PricingPolicy,

@@ -118,11 +118,9 @@ impl MailTransportConfig {
     }
 }
 
+/// Percent-decodes a URL user or password (`+` stays `+`: this is not a form body).
 fn decode(s: &str) -> String {
-    url::form_urlencoded::parse(format!("x={s}").as_bytes())
-        .next()
-        .map(|(_, v)| v.into_owned())
-        .unwrap_or_else(|| s.to_owned())
+    percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned()
 }
 
 #[cfg(test)]
@@ -166,10 +164,10 @@ mod tests {
 
     #[test]
     fn credentials_and_tls_mode_are_read_and_percent_decoded() {
-        let s = smtp("smtp://user%40example.com:p%40ss%3Aword@127.0.0.1:2525?tls=none");
+        let s = smtp("smtp://user%40example.com:p%40ss%3Aw+rd@127.0.0.1:2525?tls=none");
         assert_eq!((s.host.as_str(), s.port, s.tls), ("127.0.0.1", 2525, TlsMode::None));
         assert_eq!(s.username.as_deref(), Some("user@example.com"));
-        assert_eq!(s.password.as_ref().map(|p| p.expose_secret().to_owned()).as_deref(), Some("p@ss:word"));
+        assert_eq!(s.password.as_ref().map(|p| p.expose_secret().to_owned()).as_deref(), Some("p@ss:w+rd"));
     }
 
     #[test]

@@ -33,7 +33,11 @@ macro_rules! settings_keys {
         impl RawSettings {
             pub(super) fn from_env(env: &Env) -> Result<Self, ConfigError> {
                 let mut raw = Self::default();
-                $( if let Some(value) = env.get($env) { raw.$field = Some(parse_env::<$ty>($env, value)?); } )*
+                // An empty variable counts as unset, so `DATABASE_URL=` never silently beats
+                // the file's value with a default.
+                $( if let Some(value) = env.get($env).filter(|v| !v.trim().is_empty()) {
+                    raw.$field = Some(parse_env::<$ty>($env, value)?);
+                } )*
                 Ok(raw)
             }
 

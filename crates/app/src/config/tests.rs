@@ -181,3 +181,23 @@ fn example_config_file_is_accepted_as_it_is() {
     let s = Settings::load(&Env::new(), Some(path), true).unwrap();
     assert_eq!(s.bind.to_string(), "127.0.0.1:8080");
 }
+
+#[test]
+fn an_empty_variable_counts_as_unset_and_does_not_override_the_file() {
+    let file = toml_file("database_url = \"postgres://db.internal/headliner\"\n");
+    let vars = env(&[("DATABASE_URL", ""), ("HEADLINER_SMTP_URL", "  ")]);
+    let s = Settings::load(&vars, Some(file.path().to_owned()), true).unwrap();
+    assert!(matches!(s.database, DatabaseSettings::Postgres { .. }));
+    assert!(matches!(s.mail, MailTransportConfig::Files { .. }));
+}
+
+#[test]
+fn variables_kubernetes_injects_for_a_headliner_service_are_ignored() {
+    let vars = env(&[
+        ("HEADLINER_SERVICE_HOST", "10.0.0.7"),
+        ("HEADLINER_SERVICE_PORT", "8080"),
+        ("HEADLINER_PORT", "tcp://10.0.0.7:8080"),
+        ("HEADLINER_PORT_8080_TCP_ADDR", "10.0.0.7"),
+    ]);
+    assert!(Settings::load(&vars, None, true).is_ok());
+}

@@ -206,6 +206,7 @@ pub fn rewrite_as_problem<B>(res: ServiceResponse<B>) -> actix_web::Result<Error
             new.headers_mut().append(name.clone(), value.clone());
         }
     }
+
     let res: ServiceResponse<EitherBody<B>> = ServiceResponse::new(req, new).map_into_right_body();
     Ok(ErrorHandlerResponse::Response(res))
 }

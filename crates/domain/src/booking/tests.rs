@@ -188,7 +188,9 @@ proptest! {
         let mut audit: Vec<AuditEvent> = Vec::new();
         let mut at = now();
         for (to, party) in attempts {
-            at += Duration::minutes(1);
+            // Steps of 7 h cross the event (10 days ahead, 2 h long) within 40 attempts, so
+            // confirmations before it and completions after it both happen.
+            at += Duration::hours(7);
             let before = booking.clone();
             match booking.transition(to, &actor(party), None, at) {
                 Ok(change) => {
@@ -212,4 +214,29 @@ proptest! {
         }
         prop_assert_eq!(status, booking.status);
     }
+}
+
+#[test]
+fn a_booking_is_completed_only_after_its_event_has_ended() {
+    let confirmed = pending().transition(BookingStatus::Confirmed, &actor(Party::Talent), None, now()).unwrap().booking;
+    let end = confirmed.during.end();
+    assert_eq!(
+        confirmed.transition(BookingStatus::Completed, &actor(Party::Talent), None, end - Duration::seconds(1)),
+        Err(TransitionError::EventNotOver)
+    );
+    assert!(confirmed.transition(BookingStatus::Completed, &Actor::System, None, end).is_ok());
+}
+
+#[test]
+fn a_request_cannot_be_confirmed_once_its_event_has_started_but_can_be_rejected() {
+    let booking = pending();
+    let start = booking.during.start();
+    assert_eq!(
+        booking.transition(BookingStatus::Confirmed, &actor(Party::Admin), None, start),
+        Err(TransitionError::EventStarted)
+    );
+    assert!(
+        booking.transition(BookingStatus::Confirmed, &actor(Party::Admin), None, start - Duration::seconds(1)).is_ok()
+    );
+    assert!(booking.transition(BookingStatus::Rejected, &Actor::System, Some("request expired"), start).is_ok());
 }

@@ -8,6 +8,7 @@ use headliner_ports::outbox::OutboxPayload;
 
 use super::BookingPorts;
 use super::change::{ChangeError, commit, load_for_change};
+use super::notify::PaymentMail;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CancelError {
@@ -37,7 +38,7 @@ pub async fn cancel_booking(
                 ports.refunds.refund(booking.price, by, now, booking.during.start()).map_err(CancelError::Refund)?;
             let command =
                 (amount.amount_minor > 0).then_some(OutboxPayload::RefundPayment { booking_id: booking.id, amount });
-            (command, Some(amount))
+            (command, Some(PaymentMail::Refunded(amount)))
         }
         _ => (Some(OutboxPayload::ReleasePayment { booking_id: booking.id }), None),
     };

@@ -3,14 +3,13 @@
 
 use headliner_domain::booking::{Booking, StatusChange, TransitionError};
 use headliner_domain::ids::BookingId;
-use headliner_domain::money::Money;
 use headliner_domain::role::Actor;
 use headliner_ports::Source;
 use headliner_ports::bookings::BookingRepoError;
 use headliner_ports::outbox::OutboxPayload;
 
 use super::BookingPorts;
-use super::notify::{RecipientsUnavailable, announce, booking_emails, command};
+use super::notify::{PaymentMail, RecipientsUnavailable, announce, booking_emails, command};
 
 /// Why a lifecycle change (confirm, reject, cancel, complete) did not happen. Nothing was
 /// written in any of these cases.
@@ -75,11 +74,11 @@ pub(crate) async fn commit(
     ports: &BookingPorts,
     change: StatusChange,
     payment: Option<OutboxPayload>,
-    refund: Option<Money>,
+    payment_mail: Option<PaymentMail>,
 ) -> Result<Booking, ChangeError> {
     let at = change.audit.at;
     let reason = change.audit.reason.clone();
-    let mut outbox = booking_emails(ports, &change.booking, change.event, reason.as_deref(), refund, at).await?;
+    let mut outbox = booking_emails(ports, &change.booking, change.event, reason.as_deref(), payment_mail, at).await?;
     if let Some(payload) = payment {
         outbox.push(command(ports, &change.booking, payload, at));
     }

@@ -27,7 +27,7 @@ mod tests {
     #[tokio::test]
     async fn the_system_completes_a_confirmed_booking_and_thanks_the_customer() {
         let mut mocks = Mocks::new();
-        mocks.booking_is(booking_in(BookingStatus::Confirmed));
+        mocks.booking_is(finished_booking());
         mocks.expect_participants();
         let stored = mocks.capture_apply_change();
         mocks.expect_publish(1);
@@ -45,6 +45,25 @@ mod tests {
         assert!(matches!(
             complete_booking(&mocks.ports(), &admin(), booking_id(), None).await,
             Err(ChangeError::Transition(_))
+        ));
+    }
+}
+
+#[cfg(test)]
+mod timing_tests {
+    use headliner_domain::booking::TransitionError;
+
+    use super::*;
+    use crate::bookings::testing::*;
+
+    #[tokio::test]
+    async fn talent_cannot_complete_before_the_event_has_ended() {
+        let mut mocks = Mocks::new();
+        mocks.booking_is(booking_in(BookingStatus::Confirmed));
+        mocks.bookings.expect_apply_change().never();
+        assert!(matches!(
+            complete_booking(&mocks.ports(), &talent(), booking_id(), None).await,
+            Err(ChangeError::Transition(TransitionError::EventNotOver))
         ));
     }
 }

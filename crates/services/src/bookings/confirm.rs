@@ -1,11 +1,14 @@
 //! Confirm a pending booking: capture the held payment, then record the change.
 
+use chrono::{DateTime, Utc};
 use headliner_domain::booking::{Booking, BookingStatus};
-use headliner_domain::ids::BookingId;
+use headliner_domain::ids::{BookingId, OutboxMessageId};
 use headliner_domain::role::Actor;
+use headliner_ports::outbox::{OutboxMessage, OutboxPayload};
 use headliner_ports::payments::PaymentError;
 
 use super::change::{ChangeError, commit, load_for_change};
+use super::notify::PaymentMail;
 use super::{BookingPorts, payment_key};
 
 #[derive(Debug, thiserror::Error)]
@@ -18,8 +21,12 @@ pub enum ConfirmError {
 }
 
 /// Talent of the booking's celebrity, or an admin, confirms. The money is captured before the
-/// change is stored, so a declined capture leaves the booking pending; the capture's
-/// idempotency key is per booking, so a retry or a concurrent confirm never charges twice.
+/// change is stored, so a declined capture leaves the booking pending. The capture's
+/// idempotency key names the booking and the version confirmed, so a retry, or a concurrent
+/// confirm of the same version, never charges twice.
+///
+/// If storing the confirmation then fails and the booking did not end up confirmed (a
+/// concurrent cancel won, say), the captured money is refunded in full through the outbox.
 pub async fn confirm_booking(
     ports: &BookingPorts,
     actor: &Actor,
@@ -27,20 +34,44 @@ pub async fn confirm_booking(
     if_match: Option<i64>,
 ) -> Result<Booking, ConfirmError> {
     let booking = load_for_change(ports, id, actor, if_match).await?;
-    let change =
-        booking.transition(BookingStatus::Confirmed, actor, None, ports.clock.now()).map_err(ChangeError::from)?;
-    ports.payments.capture(booking.id, booking.price, payment_key(booking.id, "capture")).await.map_err(
-        |e| match e {
-            PaymentError::Declined(reason) => ConfirmError::PaymentDeclined(reason),
-            PaymentError::Unavailable(source) => ChangeError::Unavailable(source).into(),
-        },
-    )?;
-    Ok(commit(ports, change, None, None).await?)
+    let now = ports.clock.now();
+    let change = booking.transition(BookingStatus::Confirmed, actor, None, now).map_err(ChangeError::from)?;
+    let key = payment_key(booking.id, &format!("capture-v{}", booking.version));
+    ports.payments.capture(booking.id, booking.price, key).await.map_err(|e| match e {
+        PaymentError::Declined(reason) => ConfirmError::PaymentDeclined(reason),
+        PaymentError::Unavailable(source) => ChangeError::Unavailable(source).into(),
+    })?;
+    match commit(ports, change, None, Some(PaymentMail::Received(booking.price))).await {
+        Ok(confirmed) => Ok(confirmed),
+        Err(error) => {
+            refund_orphaned_capture(ports, &booking, now).await;
+            Err(error.into())
+        }
+    }
+}
+
+/// After a capture whose confirmation was not stored: if the booking is not confirmed now,
+/// queue a full refund. If the store cannot even be read, nothing is queued and the capture is
+/// left for the payments reconciliation (see docs/DECISIONS.md).
+async fn refund_orphaned_capture(ports: &BookingPorts, booking: &Booking, now: DateTime<Utc>) {
+    let Ok(current) = ports.bookings.get(booking.id).await else { return };
+    if current.status == BookingStatus::Confirmed {
+        return;
+    }
+    let message = OutboxMessage {
+        id: OutboxMessageId::from_uuid(ports.ids.new_id()),
+        created_at: now,
+        booking_id: Some(booking.id),
+        payload: OutboxPayload::RefundPayment { booking_id: booking.id, amount: booking.price },
+    };
+    // Best effort by nature: the store just failed us once; the reconciliation catches a miss.
+    let _ = ports.outbox.enqueue(vec![message]).await;
 }
 
 #[cfg(test)]
 mod tests {
     use headliner_domain::booking::{BookingEvent, Party, TransitionError};
+    use headliner_ports::outbox::OutboxPayload;
     use headliner_ports::payments::PaymentError;
 
     use super::*;
@@ -61,7 +92,13 @@ mod tests {
         assert_eq!(change.audit.to, BookingStatus::Confirmed);
         assert_eq!(change.audit.actor_role, "talent");
         assert_eq!(change.event, BookingEvent::Confirmed);
-        assert_eq!(email_recipients(&outbox), [("booking_confirmed".to_owned(), CUSTOMER_EMAIL.to_owned())]);
+        assert_eq!(
+            email_recipients(&outbox),
+            [
+                ("booking_confirmed".to_owned(), CUSTOMER_EMAIL.to_owned()),
+                ("payment_received".to_owned(), CUSTOMER_EMAIL.to_owned())
+            ]
+        );
     }
 
     #[tokio::test]
@@ -103,9 +140,20 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_concurrent_change_is_a_version_conflict() {
+    async fn losing_to_a_concurrent_cancel_is_a_version_conflict_and_refunds_the_capture() {
         let mut mocks = Mocks::new();
-        mocks.booking_is(pending_booking());
+        let mut reads = 0;
+        mocks.bookings.expect_get().returning(move |_| {
+            reads += 1;
+            Ok(if reads == 1 { pending_booking() } else { booking_in(BookingStatus::Cancelled) })
+        });
+        mocks.outbox.expect_enqueue().times(1).returning(|messages| {
+            assert!(matches!(
+                messages.as_slice(),
+                [m] if m.payload == OutboxPayload::RefundPayment { booking_id: booking_id(), amount: price() }
+            ));
+            Ok(())
+        });
         mocks.payments.expect_capture().returning(|_, _, _| Ok(()));
         mocks.expect_participants();
         mocks
@@ -114,6 +162,28 @@ mod tests {
             .times(1)
             .returning(|_, _| Err(headliner_ports::bookings::BookingRepoError::VersionConflict));
         mocks.events.expect_publish().never();
+        let err = confirm_booking(&mocks.ports(), &admin(), booking_id(), None).await.unwrap_err();
+        assert!(matches!(err, ConfirmError::Change(ChangeError::VersionConflict)));
+    }
+
+    #[tokio::test]
+    async fn losing_to_a_concurrent_confirm_keeps_the_shared_capture() {
+        let mut mocks = Mocks::new();
+        let mut reads = 0;
+        mocks.bookings.expect_get().returning(move |_| {
+            reads += 1;
+            Ok(if reads == 1 { pending_booking() } else { booking_in(BookingStatus::Confirmed) })
+        });
+        mocks.payments.expect_capture().times(1).returning(|_, _, key| {
+            assert!(key.ends_with(":capture-v1"), "{key}");
+            Ok(())
+        });
+        mocks.expect_participants();
+        mocks
+            .bookings
+            .expect_apply_change()
+            .returning(|_, _| Err(headliner_ports::bookings::BookingRepoError::VersionConflict));
+        mocks.outbox.expect_enqueue().never();
         let err = confirm_booking(&mocks.ports(), &admin(), booking_id(), None).await.unwrap_err();
         assert!(matches!(err, ConfirmError::Change(ChangeError::VersionConflict)));
     }

@@ -3,7 +3,8 @@
 //!
 //! Default routing (the email issue turns it into admin-editable workflow rules):
 //! requested → customer and talent; confirmed, rejected, completed → customer;
-//! cancelled → customer and talent; a refund above zero → `refund_issued` to the customer.
+//! cancelled → customer and talent; money captured on confirmation → `payment_received`, a
+//! refund above zero → `refund_issued`, both to the customer.
 
 use chrono::{DateTime, Utc};
 use headliner_domain::booking::{Booking, BookingEvent};
@@ -47,14 +48,23 @@ fn data_for(event: BookingEvent, email: BookingEmail) -> TemplateData {
     }
 }
 
-/// The outbox messages for `event` on `booking` (its state after the change), plus a
-/// `refund_issued` mail when `refund` is above zero.
+/// Money that moved with a change, which the customer is told about in its own email.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PaymentMail {
+    /// Captured on confirmation: `payment_received`.
+    Received(Money),
+    /// Refunded on cancellation: `refund_issued` (only when above zero).
+    Refunded(Money),
+}
+
+/// The outbox messages for `event` on `booking` (its state after the change), plus the
+/// customer's payment email when money moved.
 pub(crate) async fn booking_emails(
     ports: &BookingPorts,
     booking: &Booking,
     event: BookingEvent,
     reason: Option<&str>,
-    refund: Option<Money>,
+    payment: Option<PaymentMail>,
     now: DateTime<Utc>,
 ) -> Result<Vec<OutboxMessage>, RecipientsUnavailable> {
     let failed = |e: Box<dyn std::error::Error + Send + Sync>| RecipientsUnavailable(e);
@@ -95,8 +105,16 @@ pub(crate) async fn booking_emails(
             messages.push(message(person, data_for(event, email_for(person))));
         }
     }
-    if let Some(amount) = refund.filter(|r| r.amount_minor > 0) {
-        let data = TemplateData::RefundIssued(PaymentEmail { booking: email_for(&customer), amount });
+    let payment_data = match payment {
+        Some(PaymentMail::Received(amount)) if amount.amount_minor > 0 => {
+            Some(TemplateData::PaymentReceived(PaymentEmail { booking: email_for(&customer), amount }))
+        }
+        Some(PaymentMail::Refunded(amount)) if amount.amount_minor > 0 => {
+            Some(TemplateData::RefundIssued(PaymentEmail { booking: email_for(&customer), amount }))
+        }
+        Some(PaymentMail::Received(_) | PaymentMail::Refunded(_)) | None => None,
+    };
+    if let Some(data) = payment_data {
         messages.push(message(&customer, data));
     }
     Ok(messages)

@@ -1,12 +1,14 @@
 //! Request a booking: price it, hold the money, store it with its audit row and emails.
 
+use chrono::{DateTime, Utc};
 use headliner_domain::booking::{Booking, BookingRequest, RequestError};
-use headliner_domain::ids::BookingId;
+use headliner_domain::ids::{BookingId, OutboxMessageId};
 use headliner_domain::money::MoneyError;
 use headliner_domain::role::Actor;
 use headliner_ports::Source;
 use headliner_ports::bookings::BookingRepoError;
 use headliner_ports::celebrities::CelebrityRepoError;
+use headliner_ports::outbox::{OutboxMessage, OutboxPayload};
 use headliner_ports::payments::PaymentError;
 
 use super::notify::{announce, booking_emails};
@@ -54,7 +56,7 @@ impl From<PaymentError> for RequestBookingError {
 
 /// Validates and prices the request, places a payment hold (idempotency key per booking id),
 /// then stores the pending booking with its audit row and emails in one call. When the store
-/// refuses (overlap or failure) the hold is released again before the error is returned.
+/// refuses (overlap) the hold is released again before the error is returned.
 pub async fn request_booking(
     ports: &BookingPorts,
     actor: &Actor,
@@ -75,20 +77,50 @@ pub async fn request_booking(
     ports.payments.authorize(id, price, payment_key(id, "authorize")).await?;
     let booking = new.booking.clone();
     let event = new.event;
-    if let Err(stored) = ports.bookings.insert(new, outbox).await {
-        // Best effort: a failed release is retried by the payments reconciliation (the hold
-        // also lapses on its own at the gateway).
-        let _ = ports.payments.release(id, payment_key(id, "release")).await;
-        return Err(match stored {
-            BookingRepoError::Overlap => RequestBookingError::Overlap,
-            BookingRepoError::Unavailable(source) => RequestBookingError::Unavailable(source),
-            BookingRepoError::NotFound | BookingRepoError::VersionConflict => {
-                RequestBookingError::Unavailable(format!("unexpected answer to an insert: {stored}").into())
+    match ports.bookings.insert(new, outbox).await {
+        Ok(()) => {}
+        // The outcome is unknown (the store failed mid-way): if the booking exists after all,
+        // the request succeeded; if the store cannot say, the hold is left alone rather than
+        // risk releasing a live booking's money (holds lapse at the gateway on their own).
+        Err(BookingRepoError::Unavailable(source)) => match ports.bookings.get(id).await {
+            Ok(_) => {}
+            Err(BookingRepoError::NotFound) => {
+                return Err(undo_hold(ports, id, RequestBookingError::Unavailable(source), now).await);
             }
-        });
+            Err(BookingRepoError::Unavailable(_) | BookingRepoError::Overlap | BookingRepoError::VersionConflict) => {
+                return Err(RequestBookingError::Unavailable(source));
+            }
+        },
+        Err(BookingRepoError::Overlap) => return Err(undo_hold(ports, id, RequestBookingError::Overlap, now).await),
+        Err(refused @ (BookingRepoError::NotFound | BookingRepoError::VersionConflict)) => {
+            let error = RequestBookingError::Unavailable(format!("unexpected answer to an insert: {refused}").into());
+            return Err(undo_hold(ports, id, error, now).await);
+        }
     }
     announce(ports, &booking, event).await;
     Ok(booking)
+}
+
+/// The booking was not stored, so its hold is released now, or through the outbox when the
+/// gateway cannot be reached. Returns the error to report.
+async fn undo_hold(
+    ports: &BookingPorts,
+    id: BookingId,
+    error: RequestBookingError,
+    now: DateTime<Utc>,
+) -> RequestBookingError {
+    if ports.payments.release(id, payment_key(id, "release")).await.is_err() {
+        let message = OutboxMessage {
+            id: OutboxMessageId::from_uuid(ports.ids.new_id()),
+            created_at: now,
+            booking_id: None,
+            payload: OutboxPayload::ReleasePayment { booking_id: id },
+        };
+        if let Err(e) = ports.outbox.enqueue(vec![message]).await {
+            return RequestBookingError::Unavailable(Box::new(e));
+        }
+    }
+    error
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@ use headliner_ports::bookings::MockBookingRepository;
 use headliner_ports::celebrities::MockCelebrityRepository;
 use headliner_ports::clock::{MockClock, MockIdGenerator};
 use headliner_ports::events::MockEventPublisher;
-use headliner_ports::outbox::{OutboxMessage, OutboxPayload};
+use headliner_ports::outbox::{MockOutboxRepository, OutboxMessage, OutboxPayload};
 use headliner_ports::payments::MockPaymentGateway;
 use headliner_ports::users::MockUserRepository;
 use uuid::Uuid;
@@ -92,6 +92,13 @@ pub fn booking_in(status: BookingStatus) -> Booking {
     }
 }
 
+/// A confirmed booking whose event ended an hour before `now()`.
+pub fn finished_booking() -> Booking {
+    let mut b = booking_in(BookingStatus::Confirmed);
+    b.during = TimeRange::new(now() - Duration::hours(3), now() - Duration::hours(1)).unwrap();
+    b
+}
+
 pub fn pending_booking() -> Booking {
     booking_in(BookingStatus::Pending)
 }
@@ -117,6 +124,8 @@ pub fn celebrity() -> Celebrity {
         bio: "Singer".into(),
         base_price: usd(100_000),
         deleted: false,
+        created_at: now(),
+        updated_at: now(),
     }
 }
 
@@ -140,6 +149,7 @@ pub struct Mocks {
     pub users: MockUserRepository,
     pub payments: MockPaymentGateway,
     pub events: MockEventPublisher,
+    pub outbox: MockOutboxRepository,
 }
 
 impl Mocks {
@@ -150,6 +160,7 @@ impl Mocks {
             users: MockUserRepository::new(),
             payments: MockPaymentGateway::new(),
             events: MockEventPublisher::new(),
+            outbox: MockOutboxRepository::new(),
         }
     }
 
@@ -197,6 +208,7 @@ impl Mocks {
             users: Arc::new(self.users),
             payments: Arc::new(self.payments),
             events: Arc::new(self.events),
+            outbox: Arc::new(self.outbox),
             clock: Arc::new(clock),
             ids: Arc::new(ids),
             pricing: PricingPolicy::default(),

@@ -4,6 +4,7 @@ use headliner_domain::celebrity::Celebrity;
 use headliner_domain::time::{EventTimeZone, TimeRange};
 use headliner_ports::bookings::BookingRepoError;
 use headliner_ports::celebrities::CelebrityRepoError;
+use headliner_ports::outbox::OutboxPayload;
 use headliner_ports::payments::PaymentError;
 
 use super::*;
@@ -120,5 +121,48 @@ async fn an_unknown_or_deleted_celebrity_is_not_found() {
     assert!(matches!(
         request_booking(&mocks.ports(), &customer(), input(72, 60)).await,
         Err(RequestBookingError::CelebrityNotFound)
+    ));
+}
+
+#[tokio::test]
+async fn a_release_the_gateway_cannot_take_now_goes_through_the_outbox() {
+    let mut mocks = Mocks::new();
+    mocks.expect_participants();
+    mocks.payments.expect_authorize().returning(|_, _, _| Ok(()));
+    mocks.bookings.expect_insert().returning(|_, _| Err(BookingRepoError::Overlap));
+    mocks.payments.expect_release().times(1).returning(|_, _| Err(PaymentError::Unavailable("gateway down".into())));
+    mocks.outbox.expect_enqueue().times(1).returning(|messages| {
+        assert!(matches!(messages[0].payload, OutboxPayload::ReleasePayment { .. }));
+        Ok(())
+    });
+    assert!(matches!(
+        request_booking(&mocks.ports(), &customer(), input(72, 60)).await,
+        Err(RequestBookingError::Overlap)
+    ));
+}
+
+#[tokio::test]
+async fn an_insert_that_failed_mid_way_but_committed_is_a_success_and_keeps_its_hold() {
+    let mut mocks = Mocks::new();
+    mocks.expect_participants();
+    mocks.payments.expect_authorize().returning(|_, _, _| Ok(()));
+    mocks.bookings.expect_insert().returning(|_, _| Err(BookingRepoError::Unavailable("connection reset".into())));
+    mocks.bookings.expect_get().times(1).returning(|_| Ok(pending_booking()));
+    mocks.payments.expect_release().never();
+    mocks.expect_publish(1);
+    assert!(request_booking(&mocks.ports(), &customer(), input(72, 60)).await.is_ok());
+}
+
+#[tokio::test]
+async fn an_insert_whose_outcome_is_unknowable_keeps_the_hold_and_reports_unavailable() {
+    let mut mocks = Mocks::new();
+    mocks.expect_participants();
+    mocks.payments.expect_authorize().returning(|_, _, _| Ok(()));
+    mocks.bookings.expect_insert().returning(|_, _| Err(BookingRepoError::Unavailable("connection reset".into())));
+    mocks.bookings.expect_get().returning(|_| Err(BookingRepoError::Unavailable("still down".into())));
+    mocks.payments.expect_release().never();
+    assert!(matches!(
+        request_booking(&mocks.ports(), &customer(), input(72, 60)).await,
+        Err(RequestBookingError::Unavailable(_))
     ));
 }
