@@ -1,0 +1,13 @@
+DROP TABLE IF EXISTS idempotency_keys;
+DROP TABLE IF EXISTS outbox;
+DROP TABLE IF EXISTS email_template_changes;
+DROP TABLE IF EXISTS email_templates;
+DROP TABLE IF EXISTS booking_events;
+DROP TABLE IF EXISTS bookings;
+DROP TABLE IF EXISTS password_reset_tokens;
+DROP TABLE IF EXISTS refresh_tokens;
+DROP TABLE IF EXISTS users;
+DROP TABLE IF EXISTS blocked_periods;
+DROP TABLE IF EXISTS celebrity_images;
+DROP TABLE IF EXISTS celebrities;
+DROP TABLE IF EXISTS categories;
