@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+pub mod backup;
 pub mod bookings;
 pub mod celebrities;
 pub mod clock;
@@ -14,3 +15,46 @@ pub mod users;
 
 /// The opaque cause an adapter keeps when infrastructure fails (logged, never shown).
 pub type Source = Box<dyn std::error::Error + Send + Sync>;
+
+/// Every repository port of one store, as the adapters provide them (both stores implement
+/// all of them on one value). Wiring and tests hand these out; use cases take only the ports
+/// they need.
+#[derive(Clone)]
+pub struct Repositories {
+    pub bookings: std::sync::Arc<dyn bookings::BookingRepository>,
+    pub users: std::sync::Arc<dyn users::UserRepository>,
+    pub celebrities: std::sync::Arc<dyn celebrities::CelebrityRepository>,
+    pub templates: std::sync::Arc<dyn templates::TemplateRepository>,
+    pub outbox: std::sync::Arc<dyn outbox::OutboxRepository>,
+    pub idempotency: std::sync::Arc<dyn idempotency::IdempotencyRepository>,
+}
+
+impl std::fmt::Debug for Repositories {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Repositories").finish_non_exhaustive()
+    }
+}
+
+impl Repositories {
+    /// All ports from one value implementing them all.
+    pub fn of<S>(store: S) -> Self
+    where
+        S: bookings::BookingRepository
+            + users::UserRepository
+            + celebrities::CelebrityRepository
+            + templates::TemplateRepository
+            + outbox::OutboxRepository
+            + idempotency::IdempotencyRepository
+            + Clone
+            + 'static,
+    {
+        Self {
+            bookings: std::sync::Arc::new(store.clone()),
+            users: std::sync::Arc::new(store.clone()),
+            celebrities: std::sync::Arc::new(store.clone()),
+            templates: std::sync::Arc::new(store.clone()),
+            outbox: std::sync::Arc::new(store.clone()),
+            idempotency: std::sync::Arc::new(store),
+        }
+    }
+}

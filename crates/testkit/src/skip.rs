@@ -14,3 +14,9 @@ pub fn warn(message: &str) {
     let mut err = std::io::stderr().lock();
     let _ = writeln!(err, "WARNING: {message}");
 }
+
+/// Writes a measured figure straight to stderr, so `cargo test` shows it.
+pub fn note(message: &str) {
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "NOTE: {message}");
+}

@@ -1,0 +1,159 @@
+//! `BookingRepository` on Postgres: every write is one transaction holding the booking, its
+//! audit row and its outbox messages; the exclusion constraint forbids overlaps.
+
+use async_trait::async_trait;
+use diesel::prelude::*;
+use headliner_domain::booking::{AuditEvent, Booking, NewBooking, StatusChange};
+use headliner_domain::ids::BookingId;
+use headliner_ports::bookings::{BookingPage, BookingQuery, BookingRepoError, BookingRepository, BookingScope};
+use headliner_ports::outbox::OutboxMessage;
+
+use crate::PgStore;
+use crate::blocking::with_connection;
+use crate::errors::DbFailure;
+use crate::outbox::insert_messages;
+use crate::rows::{AuditRow, BookingRow, NewAuditRow};
+use crate::schema::{booking_events, bookings};
+
+impl From<DbFailure> for BookingRepoError {
+    fn from(e: DbFailure) -> Self {
+        match e {
+            DbFailure::NotFound => Self::NotFound,
+            DbFailure::Overlap => Self::Overlap,
+            DbFailure::VersionMismatch => Self::VersionConflict,
+            DbFailure::Unique | DbFailure::MissingReference => {
+                Self::Unavailable(format!("booking write refused by a constraint: {e:?}").into())
+            }
+            DbFailure::Other(source) => Self::Unavailable(source),
+        }
+    }
+}
+
+/// Namespace of the per-celebrity advisory locks (any constant shared by every instance).
+const CALENDAR_LOCK_SPACE: i32 = 0x4844_4C4E;
+
+/// Serialises writes to one celebrity's calendar for the rest of the transaction.
+///
+/// The exclusion constraint alone is correct but, with many concurrent inserts for the same
+/// slot, Postgres may resolve their mutual waits as a deadlock (SQLSTATE 40P01) and abort
+/// some of them. Queuing them on a transaction-scoped advisory lock first lets each see the
+/// winner and fail cleanly with the exclusion violation. Other celebrities are not delayed.
+fn lock_calendar(conn: &mut PgConnection, celebrity: uuid::Uuid) -> Result<(), DbFailure> {
+    diesel::sql_query("SELECT pg_advisory_xact_lock($1, hashtext($2::text))")
+        .bind::<diesel::sql_types::Integer, _>(CALENDAR_LOCK_SPACE)
+        .bind::<diesel::sql_types::Uuid, _>(celebrity)
+        .execute(conn)?;
+    Ok(())
+}
+
+fn decode(row: BookingRow) -> Result<Booking, DbFailure> {
+    Ok(Booking::try_from(row)?)
+}
+
+#[async_trait]
+impl BookingRepository for PgStore {
+    async fn insert(&self, new: NewBooking, outbox: Vec<OutboxMessage>) -> Result<(), BookingRepoError> {
+        with_connection(&self.pool, move |conn| {
+            conn.transaction::<_, DbFailure, _>(|conn| {
+                lock_calendar(conn, new.booking.celebrity_id.as_uuid())?;
+                diesel::insert_into(bookings::table).values(BookingRow::from(&new.booking)).execute(conn)?;
+                diesel::insert_into(booking_events::table).values(NewAuditRow::from(&new.audit)).execute(conn)?;
+                insert_messages(conn, &outbox)?;
+                Ok(())
+            })
+        })
+        .await
+        .map_err(|e| DbFailure::from(e).into())
+    }
+
+    async fn get(&self, id: BookingId) -> Result<Booking, BookingRepoError> {
+        with_connection(&self.pool, move |conn| {
+            let row = bookings::table.find(id.as_uuid()).select(BookingRow::as_select()).first(conn)?;
+            decode(row)
+        })
+        .await
+        .map_err(|e| DbFailure::from(e).into())
+    }
+
+    async fn apply_change(&self, change: StatusChange, outbox: Vec<OutboxMessage>) -> Result<(), BookingRepoError> {
+        with_connection(&self.pool, move |conn| {
+            conn.transaction::<_, DbFailure, _>(|conn| {
+                let b = &change.booking;
+                if b.status.holds_slot() {
+                    lock_calendar(conn, b.celebrity_id.as_uuid())?;
+                }
+                // The version check and the write are one statement: a concurrent writer that
+                // committed first has moved the version on, so this matches no row.
+                let updated = diesel::update(
+                    bookings::table.find(b.id.as_uuid()).filter(bookings::version.eq(change.expected_version)),
+                )
+                .set((
+                    bookings::status.eq(b.status.as_str()),
+                    bookings::version.eq(b.version),
+                    bookings::updated_at.eq(b.updated_at),
+                ))
+                .execute(conn)?;
+                if updated == 0 {
+                    let exists =
+                        diesel::select(diesel::dsl::exists(bookings::table.find(b.id.as_uuid()))).get_result(conn)?;
+                    return Err(if exists { DbFailure::VersionMismatch } else { DbFailure::NotFound });
+                }
+                diesel::insert_into(booking_events::table).values(NewAuditRow::from(&change.audit)).execute(conn)?;
+                insert_messages(conn, &outbox)?;
+                Ok(())
+            })
+        })
+        .await
+        .map_err(|e| DbFailure::from(e).into())
+    }
+
+    async fn list(&self, query: BookingQuery) -> Result<BookingPage, BookingRepoError> {
+        with_connection(&self.pool, move |conn| {
+            let mut q = bookings::table.select(BookingRow::as_select()).into_boxed();
+            q = match query.scope {
+                BookingScope::Customer(user) => q.filter(bookings::customer_id.eq(user.as_uuid())),
+                BookingScope::Celebrity(celebrity) => q.filter(bookings::celebrity_id.eq(celebrity.as_uuid())),
+                BookingScope::All => q,
+            };
+            if let Some(status) = query.status {
+                q = q.filter(bookings::status.eq(status.as_str()));
+            }
+            if let Some(celebrity) = query.celebrity_id {
+                q = q.filter(bookings::celebrity_id.eq(celebrity.as_uuid()));
+            }
+            if let Some(from) = query.from {
+                q = q.filter(bookings::ends_at.gt(from));
+            }
+            if let Some(to) = query.to {
+                q = q.filter(bookings::starts_at.lt(to));
+            }
+            if let Some((at, id)) = query.after {
+                q = q.filter(
+                    bookings::created_at.lt(at).or(bookings::created_at.eq(at).and(bookings::id.lt(id.as_uuid()))),
+                );
+            }
+            let limit = i64::from(query.limit.max(1));
+            let rows: Vec<BookingRow> =
+                q.order((bookings::created_at.desc(), bookings::id.desc())).limit(limit + 1).load(conn)?;
+            let more = rows.len() as i64 > limit;
+            let items = rows.into_iter().take(limit as usize).map(decode).collect::<Result<Vec<_>, _>>()?;
+            let next = if more { items.last().map(|b| (b.created_at, b.id)) } else { None };
+            Ok(BookingPage { items, next })
+        })
+        .await
+        .map_err(|e| DbFailure::from(e).into())
+    }
+
+    async fn audit_trail(&self, id: BookingId) -> Result<Vec<AuditEvent>, BookingRepoError> {
+        with_connection(&self.pool, move |conn| {
+            let rows: Vec<AuditRow> = booking_events::table
+                .filter(booking_events::booking_id.eq(id.as_uuid()))
+                .order(booking_events::id.asc())
+                .select(AuditRow::as_select())
+                .load(conn)?;
+            rows.into_iter().map(|r| AuditEvent::try_from(r).map_err(DbFailure::from)).collect()
+        })
+        .await
+        .map_err(|e| DbFailure::from(e).into())
+    }
+}

@@ -1,0 +1,69 @@
+//! Every database error becomes a port error here, and only here.
+
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use headliner_ports::Source;
+
+use crate::blocking::BlockingError;
+
+/// What a database error means to the ports.
+#[derive(Debug)]
+pub(crate) enum DbFailure {
+    /// No row where one was required.
+    NotFound,
+    /// A unique key is taken.
+    Unique,
+    /// The exclusion constraint `bookings_no_overlap` refused the row.
+    Overlap,
+    /// An optimistic version check matched no row: someone else wrote first.
+    VersionMismatch,
+    /// A referenced row is missing.
+    MissingReference,
+    /// Anything else: connection lost, pool exhausted, check violated (a bug), ...
+    Other(Source),
+}
+
+/// SQLSTATE 23P01, which diesel reports as `Unknown`.
+const EXCLUSION_VIOLATION: &str = "bookings_no_overlap";
+
+impl From<DieselError> for DbFailure {
+    fn from(e: DieselError) -> Self {
+        match e {
+            DieselError::NotFound => Self::NotFound,
+            DieselError::DatabaseError(kind, info) => match kind {
+                DatabaseErrorKind::UniqueViolation => Self::Unique,
+                DatabaseErrorKind::ForeignKeyViolation => Self::MissingReference,
+                _ if info.constraint_name() == Some(EXCLUSION_VIOLATION) => Self::Overlap,
+                _ => Self::Other(Box::new(DieselError::DatabaseError(kind, info))),
+            },
+            other => Self::Other(Box::new(other)),
+        }
+    }
+}
+
+impl From<BlockingError<DbFailure>> for DbFailure {
+    fn from(e: BlockingError<DbFailure>) -> Self {
+        match e {
+            BlockingError::Pool(e) => Self::Other(Box::new(e)),
+            BlockingError::Join(e) => Self::Other(Box::new(e)),
+            BlockingError::Op(failure) => failure,
+        }
+    }
+}
+
+/// A stored row that does not decode into a domain value (a bug or tampering, never input).
+#[derive(Debug, thiserror::Error)]
+#[error("stored {what} is not valid: {detail}")]
+pub(crate) struct CorruptRow {
+    pub what: &'static str,
+    pub detail: String,
+}
+
+impl From<CorruptRow> for DbFailure {
+    fn from(e: CorruptRow) -> Self {
+        Self::Other(Box::new(e))
+    }
+}
+
+pub(crate) fn corrupt(what: &'static str, detail: impl std::fmt::Display) -> CorruptRow {
+    CorruptRow { what, detail: detail.to_string() }
+}

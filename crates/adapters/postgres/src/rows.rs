@@ -1,0 +1,222 @@
+//! Row structs (private to this adapter) and their conversions to domain values.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use headliner_domain::booking::{AuditEvent, Booking, BookingStatus, EventType};
+use headliner_domain::celebrity::Celebrity;
+use headliner_domain::email::EmailAddress;
+use headliner_domain::ids::{BookingId, CelebrityId, UserId};
+use headliner_domain::money::{Currency, Money};
+use headliner_domain::role::Role;
+use headliner_domain::slug::Slug;
+use headliner_domain::time::{EventTimeZone, TimeRange};
+use headliner_domain::user::User;
+use uuid::Uuid;
+
+use crate::errors::{CorruptRow, corrupt};
+use crate::schema::{booking_events, bookings, celebrities, users};
+
+#[derive(Debug, Queryable, Selectable, Insertable)]
+#[diesel(table_name = bookings, check_for_backend(diesel::pg::Pg))]
+pub(crate) struct BookingRow {
+    pub id: Uuid,
+    pub customer_id: Uuid,
+    pub celebrity_id: Uuid,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub time_zone: String,
+    pub event_type: String,
+    pub location: String,
+    pub message: String,
+    pub price_minor: i64,
+    pub currency: String,
+    pub status: String,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<&Booking> for BookingRow {
+    fn from(b: &Booking) -> Self {
+        Self {
+            id: b.id.as_uuid(),
+            customer_id: b.customer_id.as_uuid(),
+            celebrity_id: b.celebrity_id.as_uuid(),
+            starts_at: b.during.start(),
+            ends_at: b.during.end(),
+            time_zone: b.timezone.name().to_owned(),
+            event_type: b.event_type.as_str().to_owned(),
+            location: b.location.clone(),
+            message: b.message.clone(),
+            price_minor: b.price.amount_minor,
+            currency: b.price.currency.code().to_owned(),
+            status: b.status.as_str().to_owned(),
+            version: b.version,
+            created_at: b.created_at,
+            updated_at: b.updated_at,
+        }
+    }
+}
+
+pub(crate) fn status(s: &str) -> Result<BookingStatus, CorruptRow> {
+    s.parse().map_err(|e| corrupt("booking status", e))
+}
+
+pub(crate) fn money(amount_minor: i64, currency: &str) -> Result<Money, CorruptRow> {
+    let currency = Currency::parse(currency).map_err(|e| corrupt("currency", e))?;
+    Money::non_negative(amount_minor, currency).map_err(|e| corrupt("amount", e))
+}
+
+impl TryFrom<BookingRow> for Booking {
+    type Error = CorruptRow;
+
+    fn try_from(r: BookingRow) -> Result<Self, Self::Error> {
+        Ok(Self {
+            id: BookingId::from_uuid(r.id),
+            customer_id: UserId::from_uuid(r.customer_id),
+            celebrity_id: CelebrityId::from_uuid(r.celebrity_id),
+            during: TimeRange::new(r.starts_at, r.ends_at).map_err(|e| corrupt("booking time range", e))?,
+            timezone: EventTimeZone::parse(&r.time_zone).map_err(|e| corrupt("time zone", e))?,
+            event_type: EventType::parse(&r.event_type).ok_or_else(|| corrupt("event type", &r.event_type))?,
+            location: r.location,
+            message: r.message,
+            price: money(r.price_minor, &r.currency)?,
+            status: status(&r.status)?,
+            version: r.version,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        })
+    }
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = booking_events, check_for_backend(diesel::pg::Pg))]
+pub(crate) struct NewAuditRow {
+    pub booking_id: Uuid,
+    pub at: DateTime<Utc>,
+    pub actor_id: Option<Uuid>,
+    pub actor_role: String,
+    pub from_status: Option<String>,
+    pub to_status: String,
+    pub reason: Option<String>,
+}
+
+impl From<&AuditEvent> for NewAuditRow {
+    fn from(a: &AuditEvent) -> Self {
+        Self {
+            booking_id: a.booking_id.as_uuid(),
+            at: a.at,
+            actor_id: a.actor_id.map(|u| u.as_uuid()),
+            actor_role: a.actor_role.clone(),
+            from_status: a.from.map(|s| s.as_str().to_owned()),
+            to_status: a.to.as_str().to_owned(),
+            reason: a.reason.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = booking_events, check_for_backend(diesel::pg::Pg))]
+pub(crate) struct AuditRow {
+    pub booking_id: Uuid,
+    pub at: DateTime<Utc>,
+    pub actor_id: Option<Uuid>,
+    pub actor_role: String,
+    pub from_status: Option<String>,
+    pub to_status: String,
+    pub reason: Option<String>,
+}
+
+impl TryFrom<AuditRow> for AuditEvent {
+    type Error = CorruptRow;
+
+    fn try_from(r: AuditRow) -> Result<Self, Self::Error> {
+        Ok(Self {
+            booking_id: BookingId::from_uuid(r.booking_id),
+            at: r.at,
+            actor_id: r.actor_id.map(UserId::from_uuid),
+            actor_role: r.actor_role,
+            from: r.from_status.as_deref().map(status).transpose()?,
+            to: status(&r.to_status)?,
+            reason: r.reason,
+        })
+    }
+}
+
+#[derive(Debug, Queryable, Selectable, Insertable)]
+#[diesel(table_name = users, check_for_backend(diesel::pg::Pg))]
+pub(crate) struct UserRow {
+    pub id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub role: String,
+    pub celebrity_id: Option<Uuid>,
+    pub disabled: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+impl TryFrom<UserRow> for User {
+    type Error = CorruptRow;
+
+    fn try_from(r: UserRow) -> Result<Self, Self::Error> {
+        Ok(Self {
+            id: UserId::from_uuid(r.id),
+            email: EmailAddress::parse(&r.email).map_err(|e| corrupt("email", e))?,
+            display_name: r.display_name,
+            role: r.role.parse::<Role>().map_err(|e| corrupt("role", e))?,
+            celebrity_id: r.celebrity_id.map(CelebrityId::from_uuid),
+            disabled: r.disabled,
+            created_at: r.created_at,
+        })
+    }
+}
+
+#[derive(Debug, Queryable, Selectable, Insertable)]
+#[diesel(table_name = celebrities, check_for_backend(diesel::pg::Pg))]
+pub(crate) struct CelebrityRow {
+    pub id: Uuid,
+    pub slug: String,
+    pub name: String,
+    pub category: String,
+    pub bio: String,
+    pub base_price_minor: i64,
+    pub currency: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub deleted_at: Option<DateTime<Utc>>,
+}
+
+impl From<&Celebrity> for CelebrityRow {
+    fn from(c: &Celebrity) -> Self {
+        Self {
+            id: c.id.as_uuid(),
+            slug: c.slug.as_str().to_owned(),
+            name: c.name.clone(),
+            category: c.category.clone(),
+            bio: c.bio.clone(),
+            base_price_minor: c.base_price.amount_minor,
+            currency: c.base_price.currency.code().to_owned(),
+            created_at: c.created_at,
+            updated_at: c.updated_at,
+            deleted_at: c.deleted.then_some(c.updated_at),
+        }
+    }
+}
+
+impl TryFrom<CelebrityRow> for Celebrity {
+    type Error = CorruptRow;
+
+    fn try_from(r: CelebrityRow) -> Result<Self, Self::Error> {
+        Ok(Self {
+            id: CelebrityId::from_uuid(r.id),
+            slug: Slug::parse(&r.slug).map_err(|e| corrupt("slug", e))?,
+            name: r.name,
+            category: r.category,
+            bio: r.bio,
+            base_price: money(r.base_price_minor, &r.currency)?,
+            deleted: r.deleted_at.is_some(),
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        })
+    }
+}

@@ -1,0 +1,69 @@
+//! `CelebrityRepository` on SQLite.
+
+use async_trait::async_trait;
+use chrono::Utc;
+use diesel::prelude::*;
+use diesel::upsert::excluded;
+use headliner_domain::celebrity::{Category, Celebrity};
+use headliner_domain::ids::CelebrityId;
+use headliner_ports::celebrities::{CelebrityRepoError, CelebrityRepository};
+
+use crate::SqliteStore;
+use crate::blocking::with_connection;
+use crate::errors::DbFailure;
+use crate::rows::{CelebrityRow, id_text, micros};
+use crate::schema::{categories, celebrities};
+
+impl From<DbFailure> for CelebrityRepoError {
+    fn from(e: DbFailure) -> Self {
+        match e {
+            DbFailure::NotFound | DbFailure::MissingReference => Self::NotFound,
+            DbFailure::Unique => Self::SlugTaken,
+            DbFailure::Overlap | DbFailure::VersionMismatch => {
+                Self::Unavailable(format!("catalogue write refused: {e:?}").into())
+            }
+            DbFailure::Other(source) => Self::Unavailable(source),
+        }
+    }
+}
+
+#[async_trait]
+impl CelebrityRepository for SqliteStore {
+    async fn get(&self, id: CelebrityId) -> Result<Celebrity, CelebrityRepoError> {
+        with_connection(&self.pool, move |conn| {
+            let row = celebrities::table.find(id_text(id.as_uuid())).select(CelebrityRow::as_select()).first(conn)?;
+            Ok(Celebrity::try_from(row)?)
+        })
+        .await
+        .map_err(|e| DbFailure::from(e).into())
+    }
+
+    async fn insert(&self, celebrity: Celebrity) -> Result<(), CelebrityRepoError> {
+        let row = CelebrityRow::from(&celebrity);
+        with_connection(&self.pool, move |conn| {
+            diesel::insert_into(celebrities::table).values(&row).execute(conn)?;
+            Ok(())
+        })
+        .await
+        .map_err(|e| DbFailure::from(e).into())
+    }
+
+    async fn upsert_category(&self, category: Category) -> Result<(), CelebrityRepoError> {
+        let created_at = micros(Utc::now());
+        with_connection(&self.pool, move |conn| {
+            diesel::insert_into(categories::table)
+                .values((
+                    categories::slug.eq(category.slug.as_str()),
+                    categories::name.eq(&category.name),
+                    categories::created_at.eq(created_at),
+                ))
+                .on_conflict(categories::slug)
+                .do_update()
+                .set(categories::name.eq(excluded(categories::name)))
+                .execute(conn)?;
+            Ok(())
+        })
+        .await
+        .map_err(|e| DbFailure::from(e).into())
+    }
+}

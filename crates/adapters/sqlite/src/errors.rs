@@ -1,0 +1,75 @@
+//! Every database error becomes a port error here, and only here.
+
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use headliner_ports::Source;
+
+use crate::blocking::BlockingError;
+
+/// What a database error means to the ports.
+#[derive(Debug)]
+pub(crate) enum DbFailure {
+    /// No row where one was required.
+    NotFound,
+    /// A unique key is taken.
+    Unique,
+    /// The trigger `bookings_no_overlap_*` refused the row.
+    Overlap,
+    /// An optimistic version check matched no row: someone else wrote first.
+    VersionMismatch,
+    /// A referenced row is missing.
+    MissingReference,
+    /// Anything else: lock wait timed out (`SQLITE_BUSY`), pool exhausted, check violated
+    /// (a bug), corrupt row, ...
+    Other(Source),
+}
+
+/// The message of the overlap triggers' `RAISE(ABORT, ...)`; SQLite reports it as
+/// `SQLITE_CONSTRAINT_TRIGGER`, which diesel calls `Unknown`.
+const OVERLAP_MESSAGE: &str = "bookings_no_overlap";
+
+impl From<DieselError> for DbFailure {
+    fn from(e: DieselError) -> Self {
+        match e {
+            DieselError::NotFound => Self::NotFound,
+            DieselError::DatabaseError(kind, info) => {
+                if info.message().contains(OVERLAP_MESSAGE) {
+                    return Self::Overlap;
+                }
+                match kind {
+                    DatabaseErrorKind::UniqueViolation => Self::Unique,
+                    DatabaseErrorKind::ForeignKeyViolation => Self::MissingReference,
+                    _ => Self::Other(Box::new(DieselError::DatabaseError(kind, info))),
+                }
+            }
+            other => Self::Other(Box::new(other)),
+        }
+    }
+}
+
+impl From<BlockingError<DbFailure>> for DbFailure {
+    fn from(e: BlockingError<DbFailure>) -> Self {
+        match e {
+            BlockingError::Pool(e) => Self::Other(Box::new(e)),
+            BlockingError::Join(e) => Self::Other(Box::new(e)),
+            BlockingError::Op(failure) => failure,
+        }
+    }
+}
+
+/// A stored row that does not decode into a domain value (a bug or tampering, never input).
+#[derive(Debug, thiserror::Error)]
+#[error("stored {what} is not valid: {detail}")]
+pub(crate) struct CorruptRow {
+    pub what: &'static str,
+    pub detail: String,
+}
+
+impl From<CorruptRow> for DbFailure {
+    fn from(e: CorruptRow) -> Self {
+        Self::Other(Box::new(e))
+    }
+}
+
+pub(crate) fn corrupt(what: &'static str, detail: impl std::fmt::Display) -> CorruptRow {
+    CorruptRow { what, detail: detail.to_string() }
+}

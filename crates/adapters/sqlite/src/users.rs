@@ -1,0 +1,114 @@
+//! `UserRepository` on SQLite. The unique index on `lower(email)` makes addresses unique
+//! case-insensitively (addresses are ASCII, so SQLite's ASCII-only `lower` is enough).
+
+use async_trait::async_trait;
+use diesel::prelude::*;
+use headliner_domain::ids::{CelebrityId, UserId};
+use headliner_domain::user::User;
+use headliner_ports::users::{NewAccount, UserRepoError, UserRepository};
+
+use crate::SqliteStore;
+use crate::blocking::with_connection;
+use crate::errors::DbFailure;
+use crate::rows::{UserRow, id_text, micros};
+use crate::schema::users;
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = users, check_for_backend(diesel::sqlite::Sqlite))]
+#[diesel(treat_none_as_default_value = false)]
+struct NewUserRow {
+    id: String,
+    email: String,
+    display_name: String,
+    password_hash: String,
+    role: String,
+    celebrity_id: Option<String>,
+    disabled: bool,
+    created_at: i64,
+    updated_at: i64,
+}
+
+impl From<NewAccount> for NewUserRow {
+    fn from(account: NewAccount) -> Self {
+        let u = account.user;
+        Self {
+            id: id_text(u.id.as_uuid()),
+            email: u.email.as_str().to_owned(),
+            display_name: u.display_name,
+            password_hash: account.password_hash,
+            role: u.role.as_str().to_owned(),
+            celebrity_id: u.celebrity_id.map(|c| id_text(c.as_uuid())),
+            disabled: u.disabled,
+            created_at: micros(u.created_at),
+            updated_at: micros(u.created_at),
+        }
+    }
+}
+
+impl From<DbFailure> for UserRepoError {
+    fn from(e: DbFailure) -> Self {
+        match e {
+            DbFailure::NotFound => Self::NotFound,
+            DbFailure::Unique => Self::EmailTaken,
+            DbFailure::MissingReference | DbFailure::Overlap | DbFailure::VersionMismatch => {
+                Self::Unavailable(format!("user write refused: {e:?}").into())
+            }
+            DbFailure::Other(source) => Self::Unavailable(source),
+        }
+    }
+}
+
+fn decode_all(rows: Vec<UserRow>) -> Result<Vec<User>, DbFailure> {
+    rows.into_iter().map(|r| User::try_from(r).map_err(DbFailure::from)).collect()
+}
+
+#[async_trait]
+impl UserRepository for SqliteStore {
+    async fn get(&self, id: UserId) -> Result<User, UserRepoError> {
+        with_connection(&self.pool, move |conn| {
+            let row = users::table.find(id_text(id.as_uuid())).select(UserRow::as_select()).first(conn)?;
+            Ok(User::try_from(row)?)
+        })
+        .await
+        .map_err(|e| DbFailure::from(e).into())
+    }
+
+    async fn insert(&self, account: NewAccount) -> Result<(), UserRepoError> {
+        let row = NewUserRow::from(account);
+        with_connection(&self.pool, move |conn| {
+            diesel::insert_into(users::table).values(&row).execute(conn)?;
+            Ok(())
+        })
+        .await
+        .map_err(|e| DbFailure::from(e).into())
+    }
+
+    async fn talent_of(&self, celebrity: CelebrityId) -> Result<Vec<User>, UserRepoError> {
+        with_connection(&self.pool, move |conn| {
+            let rows = users::table
+                .filter(users::celebrity_id.eq(id_text(celebrity.as_uuid())))
+                .filter(users::role.eq("talent"))
+                .filter(users::disabled.eq(false))
+                .order((users::created_at.asc(), users::id.asc()))
+                .select(UserRow::as_select())
+                .load(conn)?;
+            decode_all(rows)
+        })
+        .await
+        .map_err(|e| DbFailure::from(e).into())
+    }
+
+    async fn admins(&self) -> Result<Vec<User>, UserRepoError> {
+        with_connection(&self.pool, move |conn| {
+            let rows = users::table
+                .filter(users::role.eq("admin"))
+                .filter(users::disabled.eq(false))
+                .order((users::created_at.asc(), users::id.asc()))
+                .select(UserRow::as_select())
+                .load(conn)?;
+            decode_all(rows)
+        })
+        .await
+        .map_err(|e| DbFailure::from(e).into())
+    }
+}

@@ -1,0 +1,49 @@
+//! ONE contract suite for every repository port. Each adapter runs it against its own store
+//! (Postgres: a fresh database per test; SQLite: a fresh file per test) with
+//! [`repository_contract_tests!`], so both implement the ports identically.
+
+mod bookings;
+mod concurrency;
+mod others;
+mod world;
+
+pub use bookings::*;
+pub use concurrency::*;
+pub use headliner_ports::Repositories as Repos;
+pub use others::*;
+pub use world::World;
+
+/// Expands to one `#[tokio::test]` per contract check. `$fixture` is an async fn taking the
+/// test's name and returning `Option<impl AsRef<Repos>>` (`None` = skipped, already announced);
+/// whatever it returns is dropped at the end of the test (dropping the database or file).
+#[macro_export]
+macro_rules! repository_contract_tests {
+    ($fixture:path) => {
+        $crate::repository_contract_tests!(@each $fixture;
+            users_round_trip_and_emails_are_unique_ignoring_case,
+            talent_and_admin_lists_hold_only_enabled_accounts,
+            celebrities_round_trip_and_slugs_are_unique,
+            a_booking_is_stored_with_its_audit_row_and_outbox_messages,
+            overlapping_active_bookings_are_refused_and_back_to_back_ones_accepted,
+            cancelling_a_booking_frees_its_slot,
+            a_change_checks_the_version_and_appends_one_audit_row,
+            a_change_to_a_missing_booking_is_not_found,
+            a_failed_write_leaves_nothing_behind,
+            listing_follows_scope_and_filters_and_pages_stably,
+            fifty_concurrent_overlapping_requests_store_exactly_one_for_twenty_rounds,
+            two_concurrent_changes_of_one_booking_exactly_one_wins,
+            templates_are_saved_read_and_reset_with_an_audit_trail,
+            outbox_messages_are_listed_by_status_oldest_first,
+            idempotency_keys_are_claimed_once_completed_and_released
+        );
+    };
+    (@each $fixture:path; $($name:ident),* $(,)?) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn $name() {
+                let Some(fixture) = $fixture(stringify!($name)).await else { return };
+                $crate::contract::$name(::std::convert::AsRef::<$crate::contract::Repos>::as_ref(&fixture)).await;
+            }
+        )*
+    };
+}
