@@ -1,4 +1,5 @@
-//! The `headliner` command line: `serve` (the default) and `migrate`.
+//! The `headliner` command line: `serve` (the default), `migrate`, `seed --demo`, `backup`,
+//! `restore`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -28,6 +29,23 @@ pub enum Command {
     Serve,
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Fill the database with data (after migrating it).
+    Seed {
+        /// A realistic demo data set: celebrities across categories, customers, talent and
+        /// admin accounts, bookings in every status with their audit trails.
+        #[arg(long, required = true)]
+        demo: bool,
+    },
+    /// Write a portable, verified archive of every table to FILE.
+    Backup {
+        /// Where to write the archive (replaced atomically).
+        file: PathBuf,
+    },
+    /// Restore an archive made by `backup` into an empty, migrated database.
+    Restore {
+        /// The archive to restore; it is verified completely before anything is written.
+        file: PathBuf,
+    },
 }
 
 /// Exit code for a configuration that was refused.
@@ -52,6 +70,9 @@ pub fn main() -> ExitCode {
     let outcome = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => runtime.block_on(serve(settings)),
         Command::Migrate => runtime.block_on(migrate(settings)),
+        Command::Seed { demo: _ } => runtime.block_on(seed(settings)),
+        Command::Backup { file } => runtime.block_on(crate::backup::backup(settings, file)),
+        Command::Restore { file } => runtime.block_on(crate::backup::restore(settings, file)),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -95,6 +116,21 @@ async fn serve(settings: Settings) -> Result<(), String> {
     });
     app.run_until_stopped().await.map_err(|e| format!("the server failed: {e}"))?;
     tracing::info!("stopped");
+    Ok(())
+}
+
+/// Opens the configured store and brings its schema up to date.
+pub(crate) async fn open_migrated(settings: &Settings) -> Result<Database, String> {
+    let target = settings.database.describe();
+    let database = Database::open(settings).await.map_err(|e| e.to_string())?;
+    database.migrate(&target).await.map_err(|e| e.to_string())?;
+    Ok(database)
+}
+
+async fn seed(settings: Settings) -> Result<(), String> {
+    let database = open_migrated(&settings).await?;
+    let summary = crate::seed::demo(&database.repositories()).await.map_err(|e| format!("seeding failed: {e}"))?;
+    tracing::info!(database = %settings.database.describe(), %summary, "demo data written");
     Ok(())
 }
 

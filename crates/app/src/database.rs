@@ -2,6 +2,8 @@
 
 use std::sync::Arc;
 
+use headliner_ports::Repositories;
+use headliner_ports::backup::BackupStore;
 use headliner_ports::health::HealthProbe;
 use headliner_postgres::{PgConfig, PgStore};
 use headliner_sqlite::{SqliteConfig, SqliteStore};
@@ -84,6 +86,22 @@ impl Database {
             Self::Sqlite(store) => {
                 store.run_pending_migrations().await.map_err(|source| DatabaseError::SqliteMigrate { target, source })
             }
+        }
+    }
+
+    /// Every repository port of this store.
+    pub fn repositories(&self) -> Repositories {
+        match self {
+            Self::Postgres(store) => Repositories::of(store.clone()),
+            Self::Sqlite(store) => Repositories::of(store.clone()),
+        }
+    }
+
+    /// The store's backup and restore port.
+    pub fn backup_store(&self) -> Arc<dyn BackupStore> {
+        match self {
+            Self::Postgres(store) => Arc::new(store.clone()),
+            Self::Sqlite(store) => Arc::new(store.clone()),
         }
     }
 

@@ -1,8 +1,10 @@
 #![doc = include_str!("../README.md")]
 
+pub mod backup;
 pub mod cli;
 pub mod config;
 pub mod database;
 pub mod http;
+pub mod seed;
 pub mod startup;
 pub mod telemetry;

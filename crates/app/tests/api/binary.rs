@@ -72,8 +72,11 @@ fn migrate_creates_and_migrates_the_default_sqlite_database() {
     let output = run(headliner(dir.path()).arg("migrate"));
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let db = std::fs::read(dir.path().join("data/headliner.db")).unwrap();
-    let needle = b"__diesel_schema_migrations";
-    assert!(db.windows(needle.len()).any(|w| w == needle), "the migrations table exists");
+    for table in ["__diesel_schema_migrations", "bookings", "booking_events", "outbox"] {
+        let needle = format!("CREATE TABLE {table}");
+        let needle = needle.as_bytes();
+        assert!(db.windows(needle.len()).any(|w| w == needle), "table {table} exists");
+    }
 }
 
 #[test]
@@ -82,7 +85,9 @@ fn migrate_applies_the_schema_to_postgres() {
     let dir = tempfile::tempdir().unwrap();
     let output = run(headliner(dir.path()).env("DATABASE_URL", db.url()).arg("migrate"));
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    assert!(db.has_table("__diesel_schema_migrations").unwrap());
+    for table in ["bookings", "booking_events", "users", "celebrities", "outbox", "idempotency_keys"] {
+        assert!(db.has_table(table).unwrap(), "{table} exists");
+    }
 }
 
 /// Starts `headliner` (bare, i.e. `serve`) and returns it with the address it logged.
@@ -116,6 +121,15 @@ fn wait_with_deadline(child: &mut Child, deadline: Duration) -> std::process::Ex
 
 #[tokio::test]
 async fn bare_binary_serves_on_defaults_and_exits_0_on_sigterm() {
+    serves_then_stops_on("TERM").await;
+}
+
+#[tokio::test]
+async fn the_server_also_stops_gracefully_on_sigint() {
+    serves_then_stops_on("INT").await;
+}
+
+async fn serves_then_stops_on(signal: &str) {
     let dir = tempfile::tempdir().unwrap();
     // Everything default except the port, so the test never collides with a running server.
     let (mut child, address) = start_server(headliner(dir.path()).env("HEADLINER_BIND", "127.0.0.1:0"));
@@ -123,7 +137,7 @@ async fn bare_binary_serves_on_defaults_and_exits_0_on_sigterm() {
     assert_eq!(ready.status().as_u16(), 200);
     assert!(dir.path().join("data/headliner.db").is_file(), "SQLite created in ./data");
 
-    let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    let status = Command::new("kill").args([&format!("-{signal}"), &child.id().to_string()]).status().unwrap();
     assert!(status.success());
     let exit = wait_with_deadline(&mut child, Duration::from_secs(10));
     assert!(exit.success(), "{exit:?}");

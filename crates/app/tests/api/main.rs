@@ -1,10 +1,12 @@
 //! The app's one HTTP integration test binary: every test starts its own server on port 0.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "tests fail loudly")]
 
+mod backup;
 mod binary;
 mod docs;
 mod health;
 mod helpers;
 mod middleware;
 mod problems;
+mod seed;
 mod shutdown;
