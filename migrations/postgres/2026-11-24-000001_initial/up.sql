@@ -188,9 +188,9 @@ CREATE TABLE outbox (
     created_at       timestamptz NOT NULL,
     sent_at          timestamptz
 );
--- The relay claims due rows oldest first; the admin view lists by status, newest first.
+-- The relay claims due rows oldest first; the admin view lists by status, oldest first.
 CREATE INDEX outbox_due_idx ON outbox (next_attempt_at) WHERE status = 'pending';
-CREATE INDEX outbox_status_idx ON outbox (status, created_at DESC, id);
+CREATE INDEX outbox_status_idx ON outbox (status, created_at, id);
 CREATE INDEX outbox_booking_idx ON outbox (booking_id) WHERE booking_id IS NOT NULL;
 
 -- Idempotent creation ----------------------------------------------------------------------

@@ -205,7 +205,7 @@ CREATE TABLE outbox (
     sent_at          BIGINT
 );
 CREATE INDEX outbox_due_idx ON outbox (next_attempt_at) WHERE status = 'pending';
-CREATE INDEX outbox_status_idx ON outbox (status, created_at DESC, id);
+CREATE INDEX outbox_status_idx ON outbox (status, created_at, id);
 CREATE INDEX outbox_booking_idx ON outbox (booking_id) WHERE booking_id IS NOT NULL;
 
 -- Idempotent creation ----------------------------------------------------------------------

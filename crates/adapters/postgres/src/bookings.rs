@@ -128,7 +128,9 @@ impl BookingRepository for PgStore {
                 q = q.filter(bookings::starts_at.lt(to));
             }
             if let Some((at, id)) = query.after {
-                q = q.filter(
+                // `created_at <= at` bounds the index range; the OR alone would only filter,
+                // scanning every row before the cursor (docs/DATABASE.md).
+                q = q.filter(bookings::created_at.le(at)).filter(
                     bookings::created_at.lt(at).or(bookings::created_at.eq(at).and(bookings::id.lt(id.as_uuid()))),
                 );
             }

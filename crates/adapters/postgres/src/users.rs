@@ -83,7 +83,7 @@ impl UserRepository for PgStore {
                 .filter(users::celebrity_id.eq(celebrity.as_uuid()))
                 .filter(users::role.eq("talent"))
                 .filter(users::disabled.eq(false))
-                .order(users::created_at.asc())
+                .order((users::created_at.asc(), users::id.asc()))
                 .select(UserRow::as_select())
                 .load(conn)?;
             decode_all(rows)
@@ -95,9 +95,11 @@ impl UserRepository for PgStore {
     async fn admins(&self) -> Result<Vec<User>, UserRepoError> {
         with_connection(&self.pool, move |conn| {
             let rows = users::table
-                .filter(users::role.eq("admin"))
+                // A literal, not a bound value, so the planner can use the partial index
+                // `users_admin_idx ... WHERE role = 'admin'` with a generic plan.
+                .filter(diesel::dsl::sql::<diesel::sql_types::Bool>("role = 'admin'"))
                 .filter(users::disabled.eq(false))
-                .order(users::created_at.asc())
+                .order((users::created_at.asc(), users::id.asc()))
                 .select(UserRow::as_select())
                 .load(conn)?;
             decode_all(rows)

@@ -111,7 +111,10 @@ impl BookingRepository for SqliteStore {
             // collation) is the UUID order, the same order `ORDER BY id DESC` uses below.
             if let Some((at, id)) = query.after {
                 let (at, id) = (micros(at), id_text(id.as_uuid()));
-                q = q.filter(bookings::created_at.lt(at).or(bookings::created_at.eq(at).and(bookings::id.lt(id))));
+                // `created_at <= at` bounds the index range; the OR alone would only filter.
+                q = q
+                    .filter(bookings::created_at.le(at))
+                    .filter(bookings::created_at.lt(at).or(bookings::created_at.eq(at).and(bookings::id.lt(id))));
             }
             let limit = i64::from(query.limit.max(1));
             let rows: Vec<BookingRow> =
