@@ -5,10 +5,11 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use chrono::{SecondsFormat, Utc};
-use headliner_services::backup::{Manifest, make_backup, restore_backup};
+use headliner_services::backup::{Manifest, make_backup, restore_backup, verify};
 
 use crate::cli::open_migrated;
 use crate::config::Settings;
+use crate::database::Database;
 
 fn total_rows(manifest: &Manifest) -> u64 {
     manifest.tables.iter().map(|t| t.rows).sum()
@@ -32,8 +33,10 @@ fn write_atomically(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
     result
 }
 
+/// Backs up the database as it is: no migration first, so a backup taken before an upgrade
+/// holds the old schema.
 pub async fn backup(settings: Settings, file: PathBuf) -> Result<(), String> {
-    let database = open_migrated(&settings).await?;
+    let database = Database::open(&settings).await.map_err(|e| e.to_string())?;
     let created_at = Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true);
     let (bytes, manifest) =
         make_backup(database.backup_store().as_ref(), &created_at).await.map_err(|e| format!("backup failed: {e}"))?;
@@ -49,12 +52,14 @@ pub async fn backup(settings: Settings, file: PathBuf) -> Result<(), String> {
     Ok(())
 }
 
+/// Verifies the whole archive before the target is even opened; then migrates the target,
+/// checks the schema versions match, and writes every table in one transaction.
 pub async fn restore(settings: Settings, file: PathBuf) -> Result<(), String> {
     let bytes = std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    let refused = |e: &dyn std::fmt::Display| format!("{} was not restored, no data was written: {e}", file.display());
+    let archive = verify(&bytes).map_err(|e| refused(&e))?;
     let database = open_migrated(&settings).await?;
-    let manifest = restore_backup(database.backup_store().as_ref(), &bytes)
-        .await
-        .map_err(|e| format!("{} was not restored, nothing was written: {e}", file.display()))?;
+    let manifest = restore_backup(database.backup_store().as_ref(), archive).await.map_err(|e| refused(&e))?;
     tracing::info!(
         file = %file.display(),
         rows = total_rows(&manifest),

@@ -120,6 +120,19 @@ struct RowLine {
 
 /// Reads and verifies an archive completely; only a fully consistent archive comes back.
 pub fn decode(bytes: &[u8], expected_schema: &str) -> Result<Archive, ArchiveError> {
+    let archive = verify(bytes)?;
+    if archive.manifest.schema_version != expected_schema {
+        return Err(ArchiveError::Mismatch(format!(
+            "it holds schema {}, this database is at {expected_schema}",
+            archive.manifest.schema_version
+        )));
+    }
+    Ok(archive)
+}
+
+/// Everything [`decode`] checks except the schema version: run it before touching any
+/// database, so a damaged file is refused before a target is even opened.
+pub fn verify(bytes: &[u8]) -> Result<Archive, ArchiveError> {
     let text = std::str::from_utf8(bytes).map_err(|_| ArchiveError::Damaged("not UTF-8 text".into()))?;
     let first = text.lines().next().ok_or(ArchiveError::NotAnArchive)?;
     let format = first.strip_prefix(MAGIC).map(str::trim).ok_or(ArchiveError::NotAnArchive)?;
@@ -139,12 +152,6 @@ pub fn decode(bytes: &[u8], expected_schema: &str) -> Result<Archive, ArchiveErr
     let mut lines = covered.lines().skip(1);
     let manifest: Manifest = serde_json::from_str(lines.next().unwrap_or_default())
         .map_err(|e| ArchiveError::Damaged(format!("manifest: {e}")))?;
-    if manifest.schema_version != expected_schema {
-        return Err(ArchiveError::Mismatch(format!(
-            "it holds schema {}, this database is at {expected_schema}",
-            manifest.schema_version
-        )));
-    }
     let names: Vec<&str> = manifest.tables.iter().map(|t| t.name.as_str()).collect();
     let expected: Vec<&str> = TABLES.iter().map(|t| t.name).collect();
     if names != expected {
@@ -180,6 +187,21 @@ pub fn decode(bytes: &[u8], expected_schema: &str) -> Result<Archive, ArchiveErr
     Ok(Archive { manifest, tables })
 }
 
+/// `67e55044-10b1-426f-9247-bb680e5fe0c8`: lower-case, hyphenated.
+fn is_canonical_uuid(s: &str) -> bool {
+    uuid::Uuid::parse_str(s).is_ok_and(|u| u.hyphenated().to_string() == s)
+}
+
+/// `2030-01-01T09:00:00.000000Z`: RFC 3339, UTC, microseconds.
+fn is_portable_instant(s: &str) -> bool {
+    s.len() == 27 && s.ends_with('Z') && chrono::DateTime::parse_from_rfc3339(s).is_ok()
+}
+
+/// Even-length lower-case hex (possibly empty).
+fn is_lower_hex(s: &str) -> bool {
+    s.len() % 2 == 0 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
 /// Exactly the table's columns, each null or of its column's portable type.
 fn check_row(spec: &TableSpec, row: &PortableRow) -> Result<(), String> {
     if row.len() != spec.columns.len() {
@@ -189,7 +211,10 @@ fn check_row(spec: &TableSpec, row: &PortableRow) -> Result<(), String> {
         let value = row.get(*name).ok_or_else(|| format!("a row lacks column {name}"))?;
         let fits = match (kind, value) {
             (_, serde_json::Value::Null) | (ColumnType::Json, _) => true,
-            (ColumnType::Uuid | ColumnType::Text | ColumnType::Timestamp | ColumnType::Bytes, v) => v.is_string(),
+            (ColumnType::Text, v) => v.is_string(),
+            (ColumnType::Uuid, v) => v.as_str().is_some_and(is_canonical_uuid),
+            (ColumnType::Timestamp, v) => v.as_str().is_some_and(is_portable_instant),
+            (ColumnType::Bytes, v) => v.as_str().is_some_and(is_lower_hex),
             (ColumnType::Integer, v) => v.is_i64(),
             (ColumnType::Boolean, v) => v.is_boolean(),
         };
@@ -219,11 +244,17 @@ pub async fn make_backup(store: &dyn BackupStore, created_at: &str) -> Result<(V
     Ok((bytes, manifest))
 }
 
-/// Verifies `bytes` completely against this store's schema, then writes every table in one
-/// transaction into the (empty) store.
-pub async fn restore_backup(store: &dyn BackupStore, bytes: &[u8]) -> Result<Manifest, BackupFailure> {
+/// Checks `archive` (already [`verify`]-ed) against this store's schema, then writes every
+/// table in one transaction into the (empty) store.
+pub async fn restore_backup(store: &dyn BackupStore, archive: Archive) -> Result<Manifest, BackupFailure> {
     let version = store.schema_version().await?;
-    let archive = decode(bytes, &version)?;
+    if archive.manifest.schema_version != version {
+        return Err(ArchiveError::Mismatch(format!(
+            "it holds schema {}, this database is at {version}",
+            archive.manifest.schema_version
+        ))
+        .into());
+    }
     store.import_all(archive.tables).await?;
     Ok(archive.manifest)
 }

@@ -129,6 +129,8 @@ CREATE INDEX bookings_created_idx   ON bookings (created_at DESC, id DESC);
 -- The scheduler: pending requests by start (expiry), confirmed bookings by end (completion).
 CREATE INDEX bookings_pending_start_idx ON bookings (starts_at) WHERE status = 'pending';
 CREATE INDEX bookings_confirmed_end_idx ON bookings (ends_at) WHERE status = 'confirmed';
+-- Reminders before events: confirmed bookings by start.
+CREATE INDEX bookings_confirmed_start_idx ON bookings (starts_at) WHERE status = 'confirmed';
 
 CREATE TABLE booking_events (
     id           bigserial PRIMARY KEY,
@@ -175,6 +177,8 @@ CREATE TABLE email_template_changes (
 CREATE INDEX email_template_changes_key_idx ON email_template_changes (key, id);
 CREATE TRIGGER email_template_changes_append_only BEFORE UPDATE OR DELETE ON email_template_changes
     FOR EACH ROW EXECUTE FUNCTION headliner_append_only();
+CREATE TRIGGER email_template_changes_no_truncate BEFORE TRUNCATE ON email_template_changes
+    FOR EACH STATEMENT EXECUTE FUNCTION headliner_append_only();
 
 CREATE TABLE outbox (
     id               uuid PRIMARY KEY,

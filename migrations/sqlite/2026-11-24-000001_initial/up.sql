@@ -120,6 +120,7 @@ CREATE INDEX bookings_created_idx   ON bookings (created_at DESC, id DESC);
 CREATE INDEX bookings_active_slot_idx ON bookings (celebrity_id, starts_at, ends_at) WHERE status IN ('pending', 'confirmed');
 CREATE INDEX bookings_pending_start_idx ON bookings (starts_at) WHERE status = 'pending';
 CREATE INDEX bookings_confirmed_end_idx ON bookings (ends_at) WHERE status = 'confirmed';
+CREATE INDEX bookings_confirmed_start_idx ON bookings (starts_at) WHERE status = 'confirmed';
 
 -- The overlap rule, enforced by the database like Postgres' exclusion constraint: two
 -- pending or confirmed bookings of one celebrity never share an instant ([start, end)).

@@ -61,7 +61,12 @@ fn ok(output: Output) {
 async fn fill(target: &Target) {
     let repos = target.database().await.repositories();
     let w = World::create(&repos).await;
-    let new = w.booking(w.celebrity, 10, 12);
+    let mut new = w.booking(w.celebrity, 10, 12);
+    // Microseconds, non-ASCII text and NULL next to empty values must survive the round trip.
+    new.booking.created_at += chrono::Duration::microseconds(123_456);
+    new.booking.updated_at = new.booking.created_at;
+    new.booking.message = "Gala — 🎤 señor".into();
+    new.audit.at = new.booking.created_at;
     let booking = new.booking.clone();
     repos.bookings.insert(new, vec![w.mail_about(&booking)]).await.unwrap();
     let confirm = booking
@@ -169,12 +174,11 @@ async fn a_damaged_archive_is_refused_and_nothing_is_written() {
     let target = Target::sqlite();
     let output = target.headliner(&["restore", damaged.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(1));
+    assert!(!target.dir.path().join("headliner.db").exists(), "a damaged archive is refused before the target is opened");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    assert!(stderr.contains("was not restored, nothing was written: the archive is damaged"), "{stderr}");
-    let empty = target.archive("empty.backup");
-    ok(target.headliner(&["backup", empty.to_str().unwrap()]));
-    assert!(tables_of(&empty).iter().all(|(_, rows, _)| *rows == 0), "the target is still empty");
+    assert!(stderr.contains("was not restored, no data was written: the archive is damaged"), "{stderr}");
+
 }
 
 #[tokio::test]

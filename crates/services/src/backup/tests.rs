@@ -87,3 +87,24 @@ fn a_consistent_archive_with_a_wrongly_shaped_row_is_refused() {
     let bytes = encode("sqlite", "20261124000001", "2030-01-01T00:00:00Z", &bad).unwrap();
     assert!(matches!(decode(&bytes, "20261124000001"), Err(ArchiveError::Mismatch(_))));
 }
+
+#[test]
+fn values_must_have_their_portable_form() {
+    let cases = [
+        ("celebrities", "id", json!("67E55044-10B1-426F-9247-BB680E5FE0C8")),
+        ("categories", "created_at", json!("2030-01-01T00:00:00+00:00")),
+        ("password_reset_tokens", "token_hash", json!("\\x00ff")),
+        ("password_reset_tokens", "token_hash", json!("abc")),
+    ];
+    for (table, column, value) in cases {
+        let spec = TABLES.iter().find(|t| t.name == table).unwrap();
+        let mut row = PortableRow::new();
+        for (name, _) in spec.columns {
+            row.insert((*name).to_owned(), serde_json::Value::Null);
+        }
+        row.insert(column.to_owned(), value.clone());
+        assert!(check_row(spec, &row).is_err(), "{table}.{column} = {value} should be refused");
+        row.insert(column.to_owned(), serde_json::Value::Null);
+        assert!(check_row(spec, &row).is_ok());
+    }
+}
