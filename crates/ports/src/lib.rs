@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+pub mod accounts;
 pub mod backup;
 pub mod bookings;
 pub mod celebrities;
@@ -21,6 +22,7 @@ pub type Source = Box<dyn std::error::Error + Send + Sync>;
 /// they need.
 #[derive(Clone)]
 pub struct Repositories {
+    pub accounts: std::sync::Arc<dyn accounts::AccountRepository>,
     pub bookings: std::sync::Arc<dyn bookings::BookingRepository>,
     pub users: std::sync::Arc<dyn users::UserRepository>,
     pub celebrities: std::sync::Arc<dyn celebrities::CelebrityRepository>,
@@ -39,7 +41,8 @@ impl Repositories {
     /// All ports from one value implementing them all.
     pub fn of<S>(store: S) -> Self
     where
-        S: bookings::BookingRepository
+        S: accounts::AccountRepository
+            + bookings::BookingRepository
             + users::UserRepository
             + celebrities::CelebrityRepository
             + templates::TemplateRepository
@@ -49,6 +52,7 @@ impl Repositories {
             + 'static,
     {
         Self {
+            accounts: std::sync::Arc::new(store.clone()),
             bookings: std::sync::Arc::new(store.clone()),
             users: std::sync::Arc::new(store.clone()),
             celebrities: std::sync::Arc::new(store.clone()),

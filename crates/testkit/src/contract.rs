@@ -2,15 +2,19 @@
 //! (Postgres: a fresh database per test; SQLite: a fresh file per test) with
 //! [`repository_contract_tests!`], so both implement the ports identically.
 
+mod accounts;
 mod bookings;
 mod concurrency;
 mod others;
+mod sessions;
 mod world;
 
+pub use accounts::*;
 pub use bookings::*;
 pub use concurrency::*;
 pub use headliner_ports::Repositories as Repos;
 pub use others::*;
+pub use sessions::*;
 pub use world::World;
 
 /// Expands to one `#[tokio::test]` per contract check. `$fixture` is an async fn taking the
@@ -34,7 +38,22 @@ macro_rules! repository_contract_tests {
             two_concurrent_changes_of_one_booking_exactly_one_wins,
             templates_are_saved_read_and_reset_with_an_audit_trail,
             outbox_messages_are_listed_by_status_oldest_first,
-            idempotency_keys_are_claimed_once_completed_and_released
+            idempotency_keys_are_claimed_once_completed_and_released,
+            registering_stores_the_account_with_its_outbox_atomically_and_emails_are_unique_ignoring_case,
+            credentials_are_found_by_email_in_any_case_and_by_id,
+            changing_access_raises_the_token_version_and_revokes_sessions_when_disabled_or_role_changes,
+            changing_access_refuses_unknown_accounts_and_celebrities_and_changes_nothing,
+            users_are_listed_oldest_first_and_page_stably,
+            a_live_refresh_token_rotates_once_and_its_successor_rotates_in_turn,
+            replaying_a_spent_refresh_token_revokes_its_whole_family,
+            an_expired_or_unknown_refresh_token_is_invalid_and_left_as_it_was,
+            concurrent_rotations_of_one_token_rotate_once_and_revoke_the_family,
+            ending_a_session_revokes_its_family_only_for_its_owner,
+            ending_all_sessions_raises_the_token_version_and_revokes_every_token,
+            a_reset_token_is_stored_with_its_email_and_redeemed_once_before_it_expires,
+            redeeming_a_reset_sets_the_password_raises_the_token_version_and_revokes_sessions,
+            concurrent_redemptions_of_one_reset_token_succeed_exactly_once,
+            a_revocation_racing_a_rotation_leaves_no_live_successor
         );
     };
     (@each $fixture:path; $($name:ident),* $(,)?) => {

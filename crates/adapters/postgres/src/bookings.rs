@@ -24,7 +24,7 @@ impl From<DbFailure> for BookingRepoError {
             DbFailure::Unique | DbFailure::MissingReference => {
                 Self::Unavailable(format!("booking write refused by a constraint: {e:?}").into())
             }
-            DbFailure::Other(source) => Self::Unavailable(source),
+            DbFailure::Check(source) | DbFailure::Other(source) => Self::Unavailable(source),
         }
     }
 }

@@ -22,7 +22,7 @@ impl From<DbFailure> for CelebrityRepoError {
             DbFailure::Overlap | DbFailure::VersionMismatch => {
                 Self::Unavailable(format!("catalogue write refused: {e:?}").into())
             }
-            DbFailure::Other(source) => Self::Unavailable(source),
+            DbFailure::Check(source) | DbFailure::Other(source) => Self::Unavailable(source),
         }
     }
 }

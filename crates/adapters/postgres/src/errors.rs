@@ -18,7 +18,10 @@ pub(crate) enum DbFailure {
     VersionMismatch,
     /// A referenced row is missing.
     MissingReference,
-    /// Anything else: connection lost, pool exhausted, check violated (a bug), ...
+    /// A CHECK constraint refused the row: the caller let through what the schema forbids
+    /// (a bug in a use case, never a user's input).
+    Check(Source),
+    /// Anything else: connection lost, pool exhausted, ...
     Other(Source),
 }
 
@@ -32,6 +35,7 @@ impl From<DieselError> for DbFailure {
             DieselError::DatabaseError(kind, info) => match kind {
                 DatabaseErrorKind::UniqueViolation => Self::Unique,
                 DatabaseErrorKind::ForeignKeyViolation => Self::MissingReference,
+                DatabaseErrorKind::CheckViolation => Self::Check(Box::new(DieselError::DatabaseError(kind, info))),
                 _ if info.constraint_name() == Some(EXCLUSION_VIOLATION) => Self::Overlap,
                 _ => Self::Other(Box::new(DieselError::DatabaseError(kind, info))),
             },

@@ -27,7 +27,7 @@ impl From<DbFailure> for IdempotencyError {
     fn from(e: DbFailure) -> Self {
         match e {
             DbFailure::Unique => Self::KeyExists,
-            DbFailure::Other(source) => Self::Unavailable(source),
+            DbFailure::Check(source) | DbFailure::Other(source) => Self::Unavailable(source),
             DbFailure::NotFound | DbFailure::MissingReference | DbFailure::Overlap | DbFailure::VersionMismatch => {
                 Self::Unavailable(format!("idempotency store refused: {e:?}").into())
             }

@@ -11,6 +11,7 @@ use headliner_domain::role::Role;
 use headliner_domain::slug::Slug;
 use headliner_domain::time::{EventTimeZone, TimeRange};
 use headliner_domain::user::User;
+use headliner_ports::users::NewAccount;
 use uuid::Uuid;
 
 use crate::errors::{CorruptRow, corrupt};
@@ -153,6 +154,38 @@ pub(crate) struct UserRow {
     pub celebrity_id: Option<Uuid>,
     pub disabled: bool,
     pub created_at: DateTime<Utc>,
+}
+
+/// A new account's row: `token_version` starts at its default (0).
+#[derive(Debug, Insertable)]
+#[diesel(table_name = users, check_for_backend(diesel::pg::Pg))]
+pub(crate) struct NewUserRow {
+    pub id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub password_hash: String,
+    pub role: String,
+    pub celebrity_id: Option<Uuid>,
+    pub disabled: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<NewAccount> for NewUserRow {
+    fn from(account: NewAccount) -> Self {
+        let u = account.user;
+        Self {
+            id: u.id.as_uuid(),
+            email: u.email.as_str().to_owned(),
+            display_name: u.display_name,
+            password_hash: account.password_hash,
+            role: u.role.as_str().to_owned(),
+            celebrity_id: u.celebrity_id.map(|c| c.as_uuid()),
+            disabled: u.disabled,
+            created_at: u.created_at,
+            updated_at: u.created_at,
+        }
+    }
 }
 
 impl TryFrom<UserRow> for User {

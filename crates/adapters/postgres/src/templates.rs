@@ -27,7 +27,7 @@ struct TemplateRow {
 impl From<DbFailure> for TemplateRepoError {
     fn from(e: DbFailure) -> Self {
         match e {
-            DbFailure::Other(source) => Self::Unavailable(source),
+            DbFailure::Check(source) | DbFailure::Other(source) => Self::Unavailable(source),
             DbFailure::NotFound
             | DbFailure::Unique
             | DbFailure::MissingReference

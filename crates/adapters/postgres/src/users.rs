@@ -1,32 +1,16 @@
 //! `UserRepository` on Postgres.
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use headliner_domain::ids::{CelebrityId, UserId};
 use headliner_domain::user::User;
 use headliner_ports::users::{NewAccount, UserRepoError, UserRepository};
-use uuid::Uuid;
 
 use crate::PgStore;
 use crate::blocking::with_connection;
 use crate::errors::DbFailure;
-use crate::rows::UserRow;
+use crate::rows::{NewUserRow, UserRow};
 use crate::schema::users;
-
-#[derive(Debug, Insertable)]
-#[diesel(table_name = users, check_for_backend(diesel::pg::Pg))]
-struct NewUserRow {
-    id: Uuid,
-    email: String,
-    display_name: String,
-    password_hash: String,
-    role: String,
-    celebrity_id: Option<Uuid>,
-    disabled: bool,
-    created_at: DateTime<Utc>,
-    updated_at: DateTime<Utc>,
-}
 
 impl From<DbFailure> for UserRepoError {
     fn from(e: DbFailure) -> Self {
@@ -36,7 +20,7 @@ impl From<DbFailure> for UserRepoError {
             DbFailure::MissingReference | DbFailure::Overlap | DbFailure::VersionMismatch => {
                 Self::Unavailable(format!("user write refused: {e:?}").into())
             }
-            DbFailure::Other(source) => Self::Unavailable(source),
+            DbFailure::Check(source) | DbFailure::Other(source) => Self::Unavailable(source),
         }
     }
 }
@@ -57,18 +41,7 @@ impl UserRepository for PgStore {
     }
 
     async fn insert(&self, account: NewAccount) -> Result<(), UserRepoError> {
-        let u = account.user;
-        let row = NewUserRow {
-            id: u.id.as_uuid(),
-            email: u.email.as_str().to_owned(),
-            display_name: u.display_name,
-            password_hash: account.password_hash,
-            role: u.role.as_str().to_owned(),
-            celebrity_id: u.celebrity_id.map(|c| c.as_uuid()),
-            disabled: u.disabled,
-            created_at: u.created_at,
-            updated_at: u.created_at,
-        };
+        let row = NewUserRow::from(account);
         with_connection(&self.pool, move |conn| {
             diesel::insert_into(users::table).values(&row).execute(conn)?;
             Ok(())

@@ -18,8 +18,10 @@ pub(crate) enum DbFailure {
     VersionMismatch,
     /// A referenced row is missing.
     MissingReference,
-    /// Anything else: lock wait timed out (`SQLITE_BUSY`), pool exhausted, check violated
-    /// (a bug), corrupt row, ...
+    /// A CHECK constraint refused the row: the caller let through what the schema forbids
+    /// (a bug in a use case, never a user's input).
+    Check(Source),
+    /// Anything else: lock wait timed out (`SQLITE_BUSY`), pool exhausted, corrupt row, ...
     Other(Source),
 }
 
@@ -38,6 +40,7 @@ impl From<DieselError> for DbFailure {
                 match kind {
                     DatabaseErrorKind::UniqueViolation => Self::Unique,
                     DatabaseErrorKind::ForeignKeyViolation => Self::MissingReference,
+                    DatabaseErrorKind::CheckViolation => Self::Check(Box::new(DieselError::DatabaseError(kind, info))),
                     _ => Self::Other(Box::new(DieselError::DatabaseError(kind, info))),
                 }
             }

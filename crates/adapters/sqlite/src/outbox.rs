@@ -73,7 +73,7 @@ impl From<DbFailure> for OutboxRepoError {
             DbFailure::Unique | DbFailure::MissingReference | DbFailure::Overlap | DbFailure::VersionMismatch => {
                 Self::Unavailable(format!("outbox write refused: {e:?}").into())
             }
-            DbFailure::Other(source) => Self::Unavailable(source),
+            DbFailure::Check(source) | DbFailure::Other(source) => Self::Unavailable(source),
         }
     }
 }

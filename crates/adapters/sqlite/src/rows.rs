@@ -14,6 +14,7 @@ use headliner_domain::role::Role;
 use headliner_domain::slug::Slug;
 use headliner_domain::time::{EventTimeZone, TimeRange};
 use headliner_domain::user::User;
+use headliner_ports::users::NewAccount;
 use uuid::Uuid;
 
 use crate::errors::{CorruptRow, corrupt};
@@ -180,6 +181,39 @@ pub(crate) struct UserRow {
     pub celebrity_id: Option<String>,
     pub disabled: bool,
     pub created_at: i64,
+}
+
+/// A new account's row: `token_version` starts at its default (0).
+#[derive(Debug, Insertable)]
+#[diesel(table_name = users, check_for_backend(diesel::sqlite::Sqlite))]
+#[diesel(treat_none_as_default_value = false)]
+pub(crate) struct NewUserRow {
+    pub id: String,
+    pub email: String,
+    pub display_name: String,
+    pub password_hash: String,
+    pub role: String,
+    pub celebrity_id: Option<String>,
+    pub disabled: bool,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl From<NewAccount> for NewUserRow {
+    fn from(account: NewAccount) -> Self {
+        let u = account.user;
+        Self {
+            id: id_text(u.id.as_uuid()),
+            email: u.email.as_str().to_owned(),
+            display_name: u.display_name,
+            password_hash: account.password_hash,
+            role: u.role.as_str().to_owned(),
+            celebrity_id: u.celebrity_id.map(|c| id_text(c.as_uuid())),
+            disabled: u.disabled,
+            created_at: micros(u.created_at),
+            updated_at: micros(u.created_at),
+        }
+    }
 }
 
 impl TryFrom<UserRow> for User {

@@ -10,40 +10,8 @@ use headliner_ports::users::{NewAccount, UserRepoError, UserRepository};
 use crate::SqliteStore;
 use crate::blocking::with_connection;
 use crate::errors::DbFailure;
-use crate::rows::{UserRow, id_text, micros};
+use crate::rows::{NewUserRow, UserRow, id_text};
 use crate::schema::users;
-
-#[derive(Debug, Insertable)]
-#[diesel(table_name = users, check_for_backend(diesel::sqlite::Sqlite))]
-#[diesel(treat_none_as_default_value = false)]
-struct NewUserRow {
-    id: String,
-    email: String,
-    display_name: String,
-    password_hash: String,
-    role: String,
-    celebrity_id: Option<String>,
-    disabled: bool,
-    created_at: i64,
-    updated_at: i64,
-}
-
-impl From<NewAccount> for NewUserRow {
-    fn from(account: NewAccount) -> Self {
-        let u = account.user;
-        Self {
-            id: id_text(u.id.as_uuid()),
-            email: u.email.as_str().to_owned(),
-            display_name: u.display_name,
-            password_hash: account.password_hash,
-            role: u.role.as_str().to_owned(),
-            celebrity_id: u.celebrity_id.map(|c| id_text(c.as_uuid())),
-            disabled: u.disabled,
-            created_at: micros(u.created_at),
-            updated_at: micros(u.created_at),
-        }
-    }
-}
 
 impl From<DbFailure> for UserRepoError {
     fn from(e: DbFailure) -> Self {
@@ -53,7 +21,7 @@ impl From<DbFailure> for UserRepoError {
             DbFailure::MissingReference | DbFailure::Overlap | DbFailure::VersionMismatch => {
                 Self::Unavailable(format!("user write refused: {e:?}").into())
             }
-            DbFailure::Other(source) => Self::Unavailable(source),
+            DbFailure::Check(source) | DbFailure::Other(source) => Self::Unavailable(source),
         }
     }
 }

@@ -11,6 +11,7 @@ use headliner_domain::slug::Slug;
 use headliner_domain::templates::{TemplateData, TemplateKey};
 use headliner_domain::time::{EventTimeZone, TimeRange};
 use headliner_domain::user::User;
+use headliner_ports::accounts::RefreshToken;
 use headliner_ports::outbox::{OutboxMessage, OutboxPayload};
 use headliner_ports::users::NewAccount;
 use uuid::Uuid;
@@ -128,5 +129,43 @@ impl World {
                 data: Box::new(TemplateData::sample(TemplateKey::Welcome)),
             },
         }
+    }
+}
+
+/// An opaque 32-byte token hash, different every time (the stores never interpret it).
+pub fn token_hash() -> Vec<u8> {
+    [Uuid::new_v4().into_bytes(), Uuid::new_v4().into_bytes()].concat()
+}
+
+/// A refresh token of `user` in `family`, issued now, expiring at `expires_at`.
+pub fn refresh_token(user: UserId, family: Uuid, expires_at: DateTime<Utc>) -> RefreshToken {
+    RefreshToken {
+        id: Uuid::new_v4(),
+        user_id: user,
+        family_id: family,
+        token_hash: token_hash(),
+        issued_at: now(),
+        expires_at,
+    }
+}
+
+/// An account with a fresh id.
+pub fn account(email: &str, role: Role, celebrity: Option<CelebrityId>, created_at: DateTime<Utc>) -> NewAccount {
+    let mut account = user(UserId::from_uuid(Uuid::new_v4()), email, "Someone New", role, celebrity);
+    account.user.created_at = created_at;
+    account
+}
+
+/// An email to `to` not tied to a booking (welcome, password reset).
+pub fn mail_to(to: &str, template: TemplateKey) -> OutboxMessage {
+    OutboxMessage {
+        id: OutboxMessageId::from_uuid(Uuid::new_v4()),
+        created_at: now(),
+        booking_id: None,
+        payload: OutboxPayload::Email {
+            to: EmailAddress::parse(to).expect("email"),
+            template,
+            data: Box::new(TemplateData::sample(template)),
+        },
     }
 }
