@@ -199,7 +199,7 @@ fn is_portable_instant(s: &str) -> bool {
 
 /// Even-length lower-case hex (possibly empty).
 fn is_lower_hex(s: &str) -> bool {
-    s.len() % 2 == 0 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    s.len().is_multiple_of(2) && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 /// Exactly the table's columns, each null or of its column's portable type.
