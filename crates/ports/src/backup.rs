@@ -27,8 +27,10 @@ pub enum ColumnType {
 pub struct TableSpec {
     pub name: &'static str,
     pub columns: &'static [(&'static str, ColumnType)],
-    /// `ORDER BY` of the export, so the same data always gives the same archive.
-    pub order_by: &'static str,
+    /// The export's sort key (a unique key), so the same data always gives the same archive.
+    /// Stores compare text bytewise here (Postgres with `COLLATE "C"`), so both stores order
+    /// rows alike whatever the database's collation.
+    pub order_by: &'static [&'static str],
     /// A column filled from a sequence (Postgres `bigserial`), reset after a restore.
     pub serial: Option<&'static str>,
 }
@@ -40,7 +42,7 @@ pub const TABLES: &[TableSpec] = &[
     TableSpec {
         name: "categories",
         columns: &[("slug", T), ("name", T), ("created_at", S)],
-        order_by: "slug",
+        order_by: &["slug"],
         serial: None,
     },
     TableSpec {
@@ -57,7 +59,7 @@ pub const TABLES: &[TableSpec] = &[
             ("updated_at", S),
             ("deleted_at", S),
         ],
-        order_by: "id",
+        order_by: &["id"],
         serial: None,
     },
     TableSpec {
@@ -74,7 +76,7 @@ pub const TABLES: &[TableSpec] = &[
             ("created_at", S),
             ("updated_at", S),
         ],
-        order_by: "id",
+        order_by: &["id"],
         serial: None,
     },
     TableSpec {
@@ -89,13 +91,13 @@ pub const TABLES: &[TableSpec] = &[
             ("spent_at", S),
             ("revoked_at", S),
         ],
-        order_by: "id",
+        order_by: &["id"],
         serial: None,
     },
     TableSpec {
         name: "password_reset_tokens",
         columns: &[("token_hash", Y), ("user_id", U), ("expires_at", S), ("used_at", S), ("created_at", S)],
-        order_by: "token_hash",
+        order_by: &["token_hash"],
         serial: None,
     },
     TableSpec {
@@ -110,13 +112,13 @@ pub const TABLES: &[TableSpec] = &[
             ("byte_size", I),
             ("created_at", S),
         ],
-        order_by: "id",
+        order_by: &["id"],
         serial: None,
     },
     TableSpec {
         name: "blocked_periods",
         columns: &[("id", U), ("celebrity_id", U), ("starts_at", S), ("ends_at", S), ("reason", T), ("created_at", S)],
-        order_by: "id",
+        order_by: &["id"],
         serial: None,
     },
     TableSpec {
@@ -138,7 +140,7 @@ pub const TABLES: &[TableSpec] = &[
             ("created_at", S),
             ("updated_at", S),
         ],
-        order_by: "id",
+        order_by: &["id"],
         serial: None,
     },
     TableSpec {
@@ -153,7 +155,7 @@ pub const TABLES: &[TableSpec] = &[
             ("to_status", T),
             ("reason", T),
         ],
-        order_by: "id",
+        order_by: &["id"],
         serial: Some("id"),
     },
     TableSpec {
@@ -166,13 +168,13 @@ pub const TABLES: &[TableSpec] = &[
             ("updated_at", S),
             ("updated_by", U),
         ],
-        order_by: "key",
+        order_by: &["key"],
         serial: None,
     },
     TableSpec {
         name: "email_template_changes",
         columns: &[("id", I), ("key", T), ("at", S), ("changed_by", U), ("before", J), ("after", J)],
-        order_by: "id",
+        order_by: &["id"],
         serial: Some("id"),
     },
     TableSpec {
@@ -189,7 +191,7 @@ pub const TABLES: &[TableSpec] = &[
             ("created_at", S),
             ("sent_at", S),
         ],
-        order_by: "id",
+        order_by: &["id"],
         serial: None,
     },
     TableSpec {
@@ -202,7 +204,7 @@ pub const TABLES: &[TableSpec] = &[
             ("response_body", Y),
             ("created_at", S),
         ],
-        order_by: "user_id, key",
+        order_by: &["user_id", "key"],
         serial: None,
     },
 ];

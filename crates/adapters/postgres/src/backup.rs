@@ -25,6 +25,27 @@ enum Failure {
     Db(diesel::result::Error),
 }
 
+/// A refused row is the archive's fault (`Invalid`); a lost connection or a busy database is
+/// the store's (`Db`, reported as unavailable).
+fn classify(table: &'static str, e: diesel::result::Error) -> Failure {
+    use diesel::result::{DatabaseErrorKind, Error};
+    match &e {
+        Error::DatabaseError(
+            DatabaseErrorKind::UniqueViolation
+            | DatabaseErrorKind::ForeignKeyViolation
+            | DatabaseErrorKind::NotNullViolation
+            | DatabaseErrorKind::CheckViolation,
+            _,
+        ) => Failure::Invalid(table, e.to_string()),
+        Error::DatabaseError(DatabaseErrorKind::Unknown, info)
+            if !["locked", "busy", "connection", "terminat"].iter().any(|w| info.message().contains(w)) =>
+        {
+            Failure::Invalid(table, e.to_string())
+        }
+        _ => Failure::Db(e),
+    }
+}
+
 impl From<diesel::result::Error> for Failure {
     fn from(e: diesel::result::Error) -> Self {
         Self::Db(e)
@@ -44,16 +65,40 @@ impl From<BlockingError<Failure>> for BackupError {
 }
 
 fn export_sql(spec: &TableSpec) -> String {
-    let pairs: Vec<String> = spec.columns.iter().map(|(c, _)| format!("'{c}', \"{c}\"")).collect();
+    let pairs: Vec<String> = spec
+        .columns
+        .iter()
+        .map(|(c, kind)| match kind {
+            // Independent of the session's `bytea_output`: always bare lower-case hex.
+            ColumnType::Bytes => format!("'{c}', encode(\"{c}\", 'hex')"),
+            ColumnType::Uuid
+            | ColumnType::Text
+            | ColumnType::Integer
+            | ColumnType::Boolean
+            | ColumnType::Timestamp
+            | ColumnType::Json => format!("'{c}', \"{c}\""),
+        })
+        .collect();
     format!(
         "SELECT json_build_object({})::text AS line FROM {} ORDER BY {}",
         pairs.join(", "),
         spec.name,
-        spec.order_by
+        order_by(spec)
     )
 }
 
-/// Postgres JSON → portable: instants to RFC 3339 UTC microseconds, bytea `\x…` to bare hex.
+/// Text keys sort bytewise (`COLLATE "C"`), as SQLite does, whatever the database collation.
+fn order_by(spec: &TableSpec) -> String {
+    let is_text = |c: &str| spec.columns.iter().any(|(name, kind)| *name == c && *kind == ColumnType::Text);
+    let keys: Vec<String> = spec
+        .order_by
+        .iter()
+        .map(|c| if is_text(c) { format!("\"{c}\" COLLATE \"C\"") } else { format!("\"{c}\"") })
+        .collect();
+    keys.join(", ")
+}
+
+/// Postgres JSON → portable: instants to RFC 3339 UTC microseconds (bytes arrive as hex).
 fn to_portable(spec: &'static TableSpec, line: &str) -> Result<PortableRow, Failure> {
     let invalid = |m: String| Failure::Invalid(spec.name, m);
     let Value::Object(mut raw) = serde_json::from_str(line).map_err(|e| invalid(e.to_string()))? else {
@@ -68,7 +113,6 @@ fn to_portable(spec: &'static TableSpec, line: &str) -> Result<PortableRow, Fail
                 let at = DateTime::parse_from_rfc3339(&s).map_err(|e| invalid(format!("{name}: {e}")))?;
                 Value::String(at.with_timezone(&Utc).to_rfc3339_opts(SecondsFormat::Micros, true))
             }
-            (ColumnType::Bytes, Value::String(s)) => Value::String(s.trim_start_matches("\\x").to_owned()),
             (_, other) => other,
         };
         row.insert((*name).to_owned(), value);
@@ -154,7 +198,7 @@ impl BackupStore for PgStore {
                         diesel::sql_query(&sql)
                             .bind::<Text, _>(batch.to_string())
                             .execute(conn)
-                            .map_err(|e| Failure::Invalid(table.name, e.to_string()))?;
+                            .map_err(|e| classify(table.name, e))?;
                     }
                     if let Some(serial) = table.serial {
                         diesel::sql_query(format!(

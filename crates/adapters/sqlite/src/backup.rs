@@ -25,6 +25,27 @@ enum Failure {
     Db(diesel::result::Error),
 }
 
+/// A refused row is the archive's fault (`Invalid`); a lost connection or a busy database is
+/// the store's (`Db`, reported as unavailable).
+fn classify(table: &'static str, e: diesel::result::Error) -> Failure {
+    use diesel::result::{DatabaseErrorKind, Error};
+    match &e {
+        Error::DatabaseError(
+            DatabaseErrorKind::UniqueViolation
+            | DatabaseErrorKind::ForeignKeyViolation
+            | DatabaseErrorKind::NotNullViolation
+            | DatabaseErrorKind::CheckViolation,
+            _,
+        ) => Failure::Invalid(table, e.to_string()),
+        Error::DatabaseError(DatabaseErrorKind::Unknown, info)
+            if !["locked", "busy", "connection", "terminat"].iter().any(|w| info.message().contains(w)) =>
+        {
+            Failure::Invalid(table, e.to_string())
+        }
+        _ => Failure::Db(e),
+    }
+}
+
 impl From<diesel::result::Error> for Failure {
     fn from(e: diesel::result::Error) -> Self {
         Self::Db(e)
@@ -60,7 +81,8 @@ fn export_sql(spec: &TableSpec) -> String {
             format!("'{c}', {expr}")
         })
         .collect();
-    format!("SELECT json_object({}) AS line FROM {} ORDER BY {}", pairs.join(", "), spec.name, spec.order_by)
+    let order_by: Vec<String> = spec.order_by.iter().map(|c| format!("\"{c}\"")).collect();
+    format!("SELECT json_object({}) AS line FROM {} ORDER BY {}", pairs.join(", "), spec.name, order_by.join(", "))
 }
 
 fn to_portable(spec: &'static TableSpec, line: &str) -> Result<PortableRow, Failure> {
@@ -182,7 +204,7 @@ impl BackupStore for SqliteStore {
                         diesel::sql_query(&sql)
                             .bind::<Text, _>(Value::Array(batch).to_string())
                             .execute(conn)
-                            .map_err(|e| Failure::Invalid(table.name, e.to_string()))?;
+                            .map_err(|e| classify(table.name, e))?;
                     }
                 }
                 Ok(())

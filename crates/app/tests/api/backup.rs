@@ -91,6 +91,18 @@ async fn fill(target: &Target) {
         created_at: booking.created_at,
     };
     repos.idempotency.claim(key).await.unwrap();
+    // Mixed-case keys sort differently under a linguistic collation than bytewise; archives
+    // must not depend on the database's collation.
+    for key in ["KEY_d", "key-a", "Key-b", "keyc"] {
+        let record = IdempotencyRecord {
+            user_id: w.customer,
+            key: key.into(),
+            request_fingerprint: "sha256:2".into(),
+            response: Some(StoredResponse { status: 200, body: Vec::new() }),
+            created_at: booking.created_at,
+        };
+        repos.idempotency.claim(record).await.unwrap();
+    }
 }
 
 /// The manifest's (table, rows, sha256) triples: equal triples mean identical rows.
@@ -174,11 +186,13 @@ async fn a_damaged_archive_is_refused_and_nothing_is_written() {
     let target = Target::sqlite();
     let output = target.headliner(&["restore", damaged.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(1));
-    assert!(!target.dir.path().join("headliner.db").exists(), "a damaged archive is refused before the target is opened");
+    assert!(
+        !target.dir.path().join("headliner.db").exists(),
+        "a damaged archive is refused before the target is opened"
+    );
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(stderr.contains("was not restored, no data was written: the archive is damaged"), "{stderr}");
-
 }
 
 #[tokio::test]
