@@ -1,5 +1,5 @@
-//! The `headliner` command line: `serve` (the default), `migrate`, `seed --demo`, `backup`,
-//! `restore`.
+//! The `headliner` command line: `serve` (the default), `migrate`, `create-admin`,
+//! `seed --demo`, `backup`, `restore`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -36,6 +36,16 @@ pub enum Command {
         #[arg(long, required = true)]
         demo: bool,
     },
+    /// Create an admin account. The password is read from a no-echo prompt, or from the first
+    /// line of standard input when it is not a terminal; never from the command line.
+    CreateAdmin {
+        /// The admin's email address (their login).
+        #[arg(long)]
+        email: String,
+        /// The name shown in the app.
+        #[arg(long, default_value = "Administrator")]
+        name: String,
+    },
     /// Write a portable, verified archive of every table to FILE.
     Backup {
         /// Where to write the archive (replaced atomically).
@@ -71,6 +81,7 @@ pub fn main() -> ExitCode {
         Command::Serve => runtime.block_on(serve(settings)),
         Command::Migrate => runtime.block_on(migrate(settings)),
         Command::Seed { demo: _ } => runtime.block_on(seed(settings)),
+        Command::CreateAdmin { email, name } => runtime.block_on(create_admin(settings, email, name)),
         Command::Backup { file } => runtime.block_on(crate::backup::backup(settings, file)),
         Command::Restore { file } => runtime.block_on(crate::backup::restore(settings, file)),
     };
@@ -131,6 +142,34 @@ async fn seed(settings: Settings) -> Result<(), String> {
     let database = open_migrated(&settings).await?;
     let summary = crate::seed::demo(&database.repositories()).await.map_err(|e| format!("seeding failed: {e}"))?;
     tracing::info!(database = %settings.database.describe(), %summary, "demo data written");
+    Ok(())
+}
+
+/// Reads the new admin's password without echo (terminal) or from stdin's first line.
+fn read_password() -> Result<String, String> {
+    if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+        let first = rpassword::prompt_password("Password: ").map_err(|e| format!("cannot read the password: {e}"))?;
+        let again =
+            rpassword::prompt_password("Password again: ").map_err(|e| format!("cannot read the password: {e}"))?;
+        if first != again {
+            return Err("the two passwords differ".into());
+        }
+        return Ok(first);
+    }
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut std::io::stdin().lock(), &mut line)
+        .map_err(|e| format!("cannot read the password from stdin: {e}"))?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+async fn create_admin(settings: Settings, email: String, name: String) -> Result<(), String> {
+    let password = read_password()?;
+    let database = open_migrated(&settings).await?;
+    let ports = crate::accounts_wiring::account_ports(&settings, &database).await.map_err(|e| e.to_string())?;
+    let admin = headliner_services::accounts::admin::create_admin(&ports, &email, &name, password)
+        .await
+        .map_err(|e| format!("create-admin: {e}"))?;
+    tracing::info!(id = %admin.id, email = %admin.email, "admin account created");
     Ok(())
 }
 

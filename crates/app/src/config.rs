@@ -18,7 +18,7 @@ use secrecy::SecretString;
 
 pub use database::DatabaseSettings;
 pub use raw::KEYS;
-pub use values::{LogFormat, OriginList};
+pub use values::{IpList, LogFormat, OriginList};
 
 use raw::RawSettings;
 
@@ -48,6 +48,10 @@ pub struct Settings {
     pub max_body_bytes: usize,
     pub shutdown_timeout: Duration,
     pub workers: usize,
+    /// Base URL of the web client, used in links in emails.
+    pub app_url: String,
+    /// Reverse proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Where the settings came from, for the start-up log.
     pub config_file: Option<PathBuf>,
 }
@@ -122,6 +126,11 @@ impl Settings {
             }
             other => other.map(SecretString::from),
         };
+        let app_url = raw.app_url.unwrap_or_else(|| "http://127.0.0.1:8080".to_owned());
+        let parsed_app_url = url::Url::parse(&app_url).map_err(|e| invalid("app_url", format!("`{app_url}`: {e}")))?;
+        if !matches!(parsed_app_url.scheme(), "http" | "https") {
+            return Err(invalid("app_url", format!("`{app_url}` must be an http or https URL")));
+        }
         let mail_from = raw.mail_from.unwrap_or_else(|| "Headliner <no-reply@headliner.localhost>".to_owned());
         if mail_from.trim().is_empty() || !mail_from.contains('@') || mail_from.contains(['\r', '\n']) {
             return Err(invalid("mail_from", format!("`{mail_from}` is not a mail address")));
@@ -142,6 +151,8 @@ impl Settings {
             max_body_bytes,
             shutdown_timeout: Duration::from_secs(shutdown_timeout_secs),
             workers,
+            app_url: app_url.trim_end_matches('/').to_owned(),
+            trusted_proxies: raw.trusted_proxies.map(|p| p.0).unwrap_or_default(),
             config_file,
         })
     }

@@ -1,10 +1,12 @@
 #![doc = include_str!("../README.md")]
 
+pub mod accounts_wiring;
 pub mod backup;
 pub mod cli;
 pub mod config;
 pub mod database;
 pub mod http;
+pub mod security;
 pub mod seed;
 pub mod startup;
 pub mod telemetry;

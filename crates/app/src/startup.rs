@@ -8,6 +8,7 @@ use actix_web::dev::{Server, ServerHandle};
 use actix_web::middleware::{Compress, ErrorHandlers, from_fn};
 use actix_web::{App, HttpServer, http, web};
 
+use crate::accounts_wiring::{AccountsWiringError, account_ports};
 use crate::config::Settings;
 use crate::database::{Database, DatabaseError};
 use crate::http::docs::OpenApiJson;
@@ -16,12 +17,15 @@ use crate::http::middleware::{
     BodyLimit, REQUEST_ID_HEADER, reject_oversized_bodies, request_id_and_access_log, security_headers,
 };
 use crate::http::problem::rewrite_as_problem;
+use crate::http::throttle::Throttle;
 
 /// Why the server could not start. Each message names the setting to fix.
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
     #[error(transparent)]
     Database(#[from] DatabaseError),
+    #[error(transparent)]
+    Accounts(#[from] AccountsWiringError),
     #[error("the OpenAPI document cannot be serialised: {0}")]
     OpenApi(#[source] serde_json::Error),
     #[error("HEADLINER_BIND: cannot listen on {addr}: {source}")]
@@ -61,6 +65,8 @@ impl Application {
         } else {
             tracing::info!("auto-migration disabled (HEADLINER_AUTO_MIGRATE=false); run `headliner migrate`");
         }
+        let accounts = web::Data::new(account_ports(settings, &database).await?);
+        let throttle = web::Data::new(Throttle::new(settings.trusted_proxies.clone()));
         let listener =
             TcpListener::bind(settings.bind).map_err(|source| StartupError::Bind { addr: settings.bind, source })?;
         let local = listener.local_addr().map_err(|source| StartupError::Bind { addr: settings.bind, source })?;
@@ -75,6 +81,8 @@ impl Application {
                 .app_data(health.clone())
                 .app_data(body_limit.clone())
                 .app_data(openapi.clone())
+                .app_data(accounts.clone())
+                .app_data(throttle.clone())
                 .app_data(crate::http::json_config(limit))
                 .app_data(web::PayloadConfig::new(limit))
                 .app_data(crate::http::query_config())

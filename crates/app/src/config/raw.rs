@@ -6,7 +6,7 @@ use std::str::FromStr;
 
 use serde::Deserialize;
 
-use super::values::{LogFormat, OriginList};
+use super::values::{IpList, LogFormat, OriginList};
 use super::{ConfigError, Env};
 
 /// A settings key as operators know it.
@@ -65,6 +65,8 @@ settings_keys! {
     max_body_bytes: usize => "HEADLINER_MAX_BODY_BYTES",
     shutdown_timeout_secs: u64 => "HEADLINER_SHUTDOWN_TIMEOUT_SECS",
     workers: usize => "HEADLINER_WORKERS",
+    app_url: String => "HEADLINER_APP_URL",
+    trusted_proxies: IpList => "HEADLINER_TRUSTED_PROXIES",
 }
 
 fn parse_env<T>(var: &str, value: &str) -> Result<T, ConfigError>

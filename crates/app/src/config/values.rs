@@ -79,3 +79,37 @@ impl<'de> Deserialize<'de> for OriginList {
         parsed.map_err(serde::de::Error::custom)
     }
 }
+
+/// Addresses of reverse proxies whose `X-Forwarded-For` is believed: a TOML array, or a
+/// comma-separated list in the environment.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct IpList(pub Vec<std::net::IpAddr>);
+
+impl FromStr for IpList {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        s.split(',')
+            .map(str::trim)
+            .filter(|item| !item.is_empty())
+            .map(|item| item.parse().map_err(|_| format!("`{item}` is not an IP address")))
+            .collect::<Result<Vec<_>, _>>()
+            .map(Self)
+    }
+}
+
+impl<'de> Deserialize<'de> for IpList {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Either {
+            List(Vec<String>),
+            Text(String),
+        }
+        let text = match Either::deserialize(deserializer)? {
+            Either::List(items) => items.join(","),
+            Either::Text(text) => text,
+        };
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}

@@ -111,8 +111,30 @@ pub enum ApiError {
     BadRequest(String),
     #[error("The request is invalid; see `errors` for each field.")]
     Validation(Vec<FieldError>),
+    /// No, a malformed, forged, expired or outdated access token, or wrong credentials.
+    /// Answered with `WWW-Authenticate: Bearer`.
+    #[error("{0}")]
+    Unauthenticated(&'static str),
+    /// The caller is known but its role may not do this.
+    #[error("{0}")]
+    Forbidden(&'static str),
+    /// The resource does not exist or is not visible to the caller.
+    #[error("{0}")]
+    NotFound(String),
+    /// The request conflicts with the current state; `code` says how (e.g. `email_taken`).
+    #[error("{detail}")]
+    Conflict { code: &'static str, detail: String },
+    /// A one-time token (password reset) is unknown, used or expired.
+    #[error("{0}")]
+    InvalidToken(&'static str),
+    /// Too many attempts; try again after `retry_after_secs` (sent as `Retry-After`).
+    #[error("Too many attempts; try again in {retry_after_secs} seconds.")]
+    RateLimited { retry_after_secs: u64 },
     #[error("A dependency is unavailable; try again shortly.")]
     Unavailable,
+    /// Like `Unavailable`, keeping the cause for the log (never for the client).
+    #[error("A dependency is unavailable; try again shortly.")]
+    DependencyFailed(#[source] Box<dyn StdError + Send + Sync>),
     #[error("An internal error occurred.")]
     Internal(#[source] Box<dyn StdError + Send + Sync>),
 }
@@ -126,7 +148,13 @@ impl ApiError {
             Self::UnsupportedMediaType(_) => "unsupported_media_type",
             Self::BadRequest(_) => "bad_request",
             Self::Validation(_) => "validation_failed",
-            Self::Unavailable => "service_unavailable",
+            Self::Unauthenticated(_) => "unauthenticated",
+            Self::Forbidden(_) => "forbidden",
+            Self::NotFound(_) => "not_found",
+            Self::Conflict { code, .. } => code,
+            Self::InvalidToken(_) => "invalid_token",
+            Self::RateLimited { .. } => "rate_limited",
+            Self::Unavailable | Self::DependencyFailed(_) => "service_unavailable",
             Self::Internal(_) => "internal_error",
         }
     }
@@ -140,8 +168,13 @@ impl ResponseError for ApiError {
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
-            Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Validation(_) | Self::InvalidToken(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::Conflict { .. } => StatusCode::CONFLICT,
+            Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::Unavailable | Self::DependencyFailed(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -155,12 +188,35 @@ impl ResponseError for ApiError {
         if let Self::Validation(errors) = self {
             problem.errors = Some(errors.clone());
         }
-        let mut response = problem.into_response();
-        if let Self::MethodNotAllowed { allowed, .. } = self {
-            response.headers_mut().insert(header::ALLOW, HeaderValue::from_static(allowed));
+        if let Self::InvalidToken(_) = self {
+            problem.errors =
+                Some(vec![FieldError { field: "token".into(), message: "is unknown, used or expired".into() }]);
         }
-        if let Self::Unavailable = self {
-            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+        let mut response = problem.into_response();
+        let headers = response.headers_mut();
+        match self {
+            Self::MethodNotAllowed { allowed, .. } => {
+                headers.insert(header::ALLOW, HeaderValue::from_static(allowed));
+            }
+            Self::Unavailable | Self::DependencyFailed(_) => {
+                headers.insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+            }
+            Self::Unauthenticated(_) => {
+                headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"headliner\""));
+            }
+            Self::RateLimited { retry_after_secs } => {
+                headers.insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
+            }
+            Self::RouteNotFound { .. }
+            | Self::PayloadTooLarge { .. }
+            | Self::UnsupportedMediaType(_)
+            | Self::BadRequest(_)
+            | Self::Validation(_)
+            | Self::Forbidden(_)
+            | Self::NotFound(_)
+            | Self::Conflict { .. }
+            | Self::InvalidToken(_)
+            | Self::Internal(_) => {}
         }
         response
     }

@@ -142,3 +142,40 @@ async fn serves_then_stops_on(signal: &str) {
     let exit = wait_with_deadline(&mut child, Duration::from_secs(10));
     assert!(exit.success(), "{exit:?}");
 }
+
+fn create_admin(dir: &Path, database_url: Option<&str>, email: &str, password: &str) -> Output {
+    let mut cmd = headliner(dir);
+    cmd.args(["create-admin", "--email", email, "--name", "Ops"]);
+    if let Some(url) = database_url {
+        cmd.env("DATABASE_URL", url);
+    }
+    let mut child = cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    child.stdin.take().unwrap().write_all(format!("{password}\n").as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn create_admin_reads_the_password_from_stdin_and_refuses_weak_ones_and_duplicates() {
+    let dir = tempfile::tempdir().unwrap();
+    let weak = create_admin(dir.path(), None, "ops@example.com", "password1");
+    assert_eq!(weak.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&weak.stderr).contains("password: is one of the most common passwords"));
+    let made = create_admin(dir.path(), None, "ops@example.com", "a long admin passphrase");
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    let again = create_admin(dir.path(), None, "OPS@example.com", "a long admin passphrase");
+    assert_eq!(again.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("exists already"));
+}
+
+#[tokio::test]
+async fn an_admin_made_by_create_admin_can_log_in_and_is_an_admin() {
+    let Some(db) = TestDatabase::create_or_skip("an_admin_made_by_create_admin_can_log_in").unwrap() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let made = create_admin(dir.path(), Some(db.url()), "root@example.com", "a long admin passphrase");
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    let app = crate::helpers::spawn_app_with(crate::helpers::Store::Postgres(db), &[], None).await;
+    let login = app.login("root@example.com", "a long admin passphrase").await;
+    assert_eq!(login.status().as_u16(), 200);
+    let body: serde_json::Value = login.json().await.unwrap();
+    assert_eq!(body["user"]["role"], "admin");
+}

@@ -5,9 +5,13 @@ use std::collections::BTreeMap;
 
 use actix_web::dev::ServerHandle;
 use headliner::config::{Env, Settings};
+use headliner::database::Database;
 use headliner::startup::{Application, ExtraRoutes};
 use headliner_testkit::postgres::TestDatabase;
 use reqwest::{Method, RequestBuilder};
+
+/// The JWT signing secret every test server uses (so tests can forge tokens with it).
+pub const TEST_JWT_SECRET: &str = "test-only-jwt-secret-of-at-least-32-bytes!!";
 
 /// Which store a test runs against.
 pub enum Store {
@@ -21,6 +25,10 @@ pub struct TestApp {
     pub handle: ServerHandle,
     pub server: tokio::task::JoinHandle<std::io::Result<()>>,
     pub postgres: Option<TestDatabase>,
+    /// The server's store, to arrange and inspect state behind the API.
+    pub database: Database,
+    /// The key the server signs access tokens with.
+    pub jwt_secret: Vec<u8>,
     _data_dir: tempfile::TempDir,
 }
 
@@ -31,6 +39,7 @@ pub fn test_settings(data_dir: &std::path::Path, database_url: Option<&str>, ext
     env.insert("HEADLINER_DATA_DIR".into(), data_dir.to_str().unwrap().into());
     env.insert("HEADLINER_WORKERS".into(), "2".into());
     env.insert("HEADLINER_SHUTDOWN_TIMEOUT_SECS".into(), "10".into());
+    env.insert("HEADLINER_JWT_SECRET".into(), TEST_JWT_SECRET.into());
     if let Some(url) = database_url {
         env.insert("DATABASE_URL".into(), url.into());
     }
@@ -54,11 +63,13 @@ pub async fn spawn_app_with(store: Store, extra: &[(&str, &str)], routes: Option
     };
     let settings = test_settings(data_dir.path(), url.as_deref(), extra);
     let app = Application::build(&settings, routes).await.expect("the app starts");
+    let jwt_secret = headliner::security::jwt_secret(&settings).expect("the JWT secret is readable").bytes;
     let address = format!("http://127.0.0.1:{}", app.port());
     let handle = app.handle();
+    let database = app.database().clone();
     let server = tokio::spawn(app.run_until_stopped());
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    TestApp { address, client, handle, server, postgres, _data_dir: data_dir }
+    TestApp { address, client, handle, server, postgres, database, jwt_secret, _data_dir: data_dir }
 }
 
 /// A Postgres store for `test`, or `None` (announced as skipped) without a test server.
@@ -100,4 +111,166 @@ pub async fn assert_problem(response: reqwest::Response, status: u16, code: &str
     assert!(body["title"].as_str().is_some_and(|t| !t.is_empty()), "{body}");
     assert!(body["detail"].as_str().is_some_and(|d| !d.is_empty()), "{body}");
     body
+}
+
+/// A password every account in the tests uses: long enough and not a common one.
+pub const PASSWORD: &str = "a long and unusual passphrase";
+
+/// A signed-up account and its current session.
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub id: String,
+    pub access: String,
+    pub refresh: String,
+}
+
+impl Account {
+    fn from_session(session: &serde_json::Value) -> Self {
+        Self {
+            id: session["user"]["id"].as_str().unwrap().to_owned(),
+            access: session["access_token"].as_str().unwrap().to_owned(),
+            refresh: session["refresh_token"].as_str().unwrap().to_owned(),
+        }
+    }
+}
+
+/// The accounts endpoints, one method each, and ways to arrange accounts behind the API.
+impl TestApp {
+    pub async fn send_json(
+        &self,
+        method: Method,
+        path: &str,
+        body: &serde_json::Value,
+        bearer: Option<&str>,
+    ) -> reqwest::Response {
+        let mut request = self.request(method, path).json(body);
+        if let Some(token) = bearer {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.expect("request sent")
+    }
+
+    pub async fn register(&self, email: &str, password: &str, display_name: &str) -> reqwest::Response {
+        let body = serde_json::json!({"email": email, "password": password, "display_name": display_name});
+        self.send_json(Method::POST, "/api/v1/auth/register", &body, None).await
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> reqwest::Response {
+        let body = serde_json::json!({"email": email, "password": password});
+        self.send_json(Method::POST, "/api/v1/auth/login", &body, None).await
+    }
+
+    pub async fn refresh(&self, refresh_token: &str) -> reqwest::Response {
+        let body = serde_json::json!({"refresh_token": refresh_token});
+        self.send_json(Method::POST, "/api/v1/auth/refresh", &body, None).await
+    }
+
+    pub async fn logout(&self, access: &str, refresh_token: &str) -> reqwest::Response {
+        let body = serde_json::json!({"refresh_token": refresh_token});
+        self.send_json(Method::POST, "/api/v1/auth/logout", &body, Some(access)).await
+    }
+
+    pub async fn logout_all(&self, access: &str) -> reqwest::Response {
+        self.request(Method::POST, "/api/v1/auth/logout-all").bearer_auth(access).send().await.expect("request sent")
+    }
+
+    pub async fn request_password_reset(&self, email: &str) -> reqwest::Response {
+        let body = serde_json::json!({"email": email});
+        self.send_json(Method::POST, "/api/v1/auth/password-reset", &body, None).await
+    }
+
+    pub async fn confirm_password_reset(&self, token: &str, new_password: &str) -> reqwest::Response {
+        let body = serde_json::json!({"token": token, "new_password": new_password});
+        self.send_json(Method::POST, "/api/v1/auth/password-reset/confirm", &body, None).await
+    }
+
+    pub async fn me(&self, access: &str) -> reqwest::Response {
+        self.request(Method::GET, "/api/v1/me").bearer_auth(access).send().await.expect("request sent")
+    }
+
+    pub async fn admin_users(&self, access: &str, query: &str) -> reqwest::Response {
+        let path = format!("/api/v1/admin/users{query}");
+        self.request(Method::GET, &path).bearer_auth(access).send().await.expect("request sent")
+    }
+
+    pub async fn admin_change_access(&self, access: &str, id: &str, body: &serde_json::Value) -> reqwest::Response {
+        self.send_json(Method::PATCH, &format!("/api/v1/admin/users/{id}"), body, Some(access)).await
+    }
+
+    /// Registers `email` with [`PASSWORD`] and returns the new session.
+    pub async fn sign_up(&self, email: &str) -> Account {
+        let response = self.register(email, PASSWORD, "Test Person").await;
+        assert_eq!(response.status().as_u16(), 201, "registering {email}");
+        Account::from_session(&response.json().await.unwrap())
+    }
+
+    /// Logs `email` in with [`PASSWORD`].
+    pub async fn sign_in(&self, email: &str) -> Account {
+        let response = self.login(email, PASSWORD).await;
+        assert_eq!(response.status().as_u16(), 200, "logging in {email}");
+        Account::from_session(&response.json().await.unwrap())
+    }
+
+    /// A signed-in account holding `role`, given behind the API the way `create-admin` does
+    /// (talent linked to a new celebrity).
+    pub async fn account_with_role(&self, email: &str, role: headliner_domain::role::Role) -> Account {
+        use headliner_domain::role::Role;
+        let account = self.sign_up(email).await;
+        if role == Role::Customer {
+            return account;
+        }
+        let celebrity_id = match role {
+            Role::Talent => Some(self.new_celebrity().await),
+            Role::Customer | Role::Admin => None,
+        };
+        let change = headliner_ports::accounts::AccessChange { role, celebrity_id, disabled: false };
+        let id = headliner_domain::ids::UserId::from_uuid(account.id.parse().unwrap());
+        self.database.repositories().accounts.change_access(id, change, chrono::Utc::now()).await.unwrap();
+        self.sign_in(email).await
+    }
+
+    /// A new celebrity in the catalogue.
+    pub async fn new_celebrity(&self) -> headliner_domain::ids::CelebrityId {
+        use headliner_domain::celebrity::{Category, Celebrity};
+        use headliner_domain::money::{Currency, Money};
+        use headliner_domain::slug::Slug;
+        let repos = self.database.repositories();
+        let music = Category { slug: Slug::parse("music").unwrap(), name: "Music".into() };
+        repos.celebrities.upsert_category(music).await.unwrap();
+        let uuid = uuid::Uuid::new_v4();
+        let now = chrono::Utc::now();
+        let celebrity = Celebrity {
+            id: headliner_domain::ids::CelebrityId::from_uuid(uuid),
+            slug: Slug::parse(&format!("celebrity-{}", uuid.simple())).unwrap(),
+            name: "Nova Lane".into(),
+            category: "music".into(),
+            bio: "Performs live.".into(),
+            base_price: Money::new(100_000, Currency::parse("USD").unwrap()),
+            deleted: false,
+            created_at: now,
+            updated_at: now,
+        };
+        repos.celebrities.insert(celebrity.clone()).await.unwrap();
+        celebrity.id
+    }
+
+    /// `(recipient, token)` of every password-reset email waiting in the outbox.
+    pub async fn reset_emails(&self) -> Vec<(String, String)> {
+        use headliner_domain::templates::TemplateData;
+        use headliner_ports::outbox::{OutboxPayload, OutboxStatus};
+        let messages = self.database.repositories().outbox.list(OutboxStatus::Pending, 1000).await.unwrap();
+        messages
+            .into_iter()
+            .filter_map(|m| match m.payload {
+                OutboxPayload::Email { to, data, .. } => match *data {
+                    TemplateData::PasswordReset(reset) => {
+                        let (_, token) = reset.reset_url.split_once("token=").expect("the link carries the token");
+                        Some((to.to_string(), token.to_owned()))
+                    }
+                    _ => None,
+                },
+                OutboxPayload::ReleasePayment { .. } | OutboxPayload::RefundPayment { .. } => None,
+            })
+            .collect()
+    }
 }

@@ -1,6 +1,7 @@
 //! The app's one HTTP integration test binary: every test starts its own server on port 0.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "tests fail loudly")]
 
+mod auth;
 mod backup;
 mod binary;
 mod docs;
@@ -8,5 +9,7 @@ mod health;
 mod helpers;
 mod middleware;
 mod problems;
+mod roles;
 mod seed;
 mod shutdown;
+mod tokens;
