@@ -119,8 +119,9 @@ pub trait AccountRepository: Send + Sync {
     /// Stores a reset token and the email that carries it, in one transaction.
     async fn create_reset(&self, token: ResetToken, outbox: Vec<OutboxMessage>) -> Result<(), AccountRepoError>;
 
-    /// Atomically, if the token is unused and unexpired at `now`: marks it used, sets the new
-    /// password hash, raises the token version and revokes every refresh token. `None` if the
+    /// Atomically, if the token is unused and unexpired at `now`: marks it (and every other
+    /// unused reset token of the account) used, sets the new password hash, raises the token
+    /// version and revokes every refresh token. `None` if the
     /// token is unknown, used or expired (nothing changes then).
     async fn redeem_reset(
         &self,

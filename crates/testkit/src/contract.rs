@@ -52,6 +52,7 @@ macro_rules! repository_contract_tests {
             ending_all_sessions_raises_the_token_version_and_revokes_every_token,
             a_reset_token_is_stored_with_its_email_and_redeemed_once_before_it_expires,
             redeeming_a_reset_sets_the_password_raises_the_token_version_and_revokes_sessions,
+            redeeming_one_reset_link_voids_the_accounts_other_links,
             concurrent_redemptions_of_one_reset_token_succeed_exactly_once,
             a_revocation_racing_a_rotation_leaves_no_live_successor
         );

@@ -312,6 +312,14 @@ impl AccountRepository for SqliteStore {
                     return Err(DbFailure::NotFound);
                 }
                 revoke_all(conn, &user, now)?;
+                // Any other reset link sent to this account dies with this one.
+                diesel::update(
+                    password_reset_tokens::table
+                        .filter(password_reset_tokens::user_id.eq(&user))
+                        .filter(password_reset_tokens::used_at.is_null()),
+                )
+                .set(password_reset_tokens::used_at.eq(now))
+                .execute(conn)?;
                 Ok(Some(user_id(&user)?))
             })
         })

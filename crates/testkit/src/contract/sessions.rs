@@ -205,6 +205,19 @@ pub async fn redeeming_a_reset_sets_the_password_raises_the_token_version_and_re
     assert_ne!(untouched.password_hash, after.password_hash);
 }
 
+pub async fn redeeming_one_reset_link_voids_the_accounts_other_links(repos: &Repos) {
+    let w = World::create(repos).await;
+    let first = reset(w.customer, now() + Duration::hours(1));
+    let second = reset(w.customer, now() + Duration::hours(1));
+    let theirs = reset(w.other_customer, now() + Duration::hours(1));
+    for token in [&first, &second, &theirs] {
+        repos.accounts.create_reset(token.clone(), vec![]).await.expect("created");
+    }
+    assert_eq!(redeem_at(repos, &second, now()).await, Some(w.customer));
+    assert_eq!(redeem_at(repos, &first, now()).await, None, "the older link died with the redeemed one");
+    assert_eq!(redeem_at(repos, &theirs, now()).await, Some(w.other_customer), "other accounts are untouched");
+}
+
 pub async fn concurrent_redemptions_of_one_reset_token_succeed_exactly_once(repos: &Repos) {
     const RACERS: usize = 8;
     let w = World::create(repos).await;
