@@ -13,13 +13,10 @@ request = function()
     { ["Content-Type"] = "application/json", ["X-Forwarded-For"] = ip }, body)
 end
 
-local statuses = {}
-response = function(status, headers, body)
-  statuses[status] = (statuses[status] or 0) + 1
-end
-
 done = function(summary, latency, requests)
-  io.write(string.format("logins/s: %.1f\n", summary.requests / (summary.duration / 1e6)))
+  -- Only successful logins count: a 401 or 429 is cheap and would flatter the figure.
+  local ok = summary.requests - summary.errors.status
+  io.write(string.format("logins/s (2xx only): %.1f\n", ok / (summary.duration / 1e6)))
   for _, p in ipairs({ 50, 90, 99 }) do
     io.write(string.format("p%d: %.1f ms\n", p, latency:percentile(p) / 1000))
   end

@@ -25,7 +25,8 @@ for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$PORT/health/ready" >/dev/
 
 echo "registering $ACCOUNTS accounts..."
 register() {
-  curl -fsS -o /dev/null -H 'content-type: application/json' \
+  # Each registration from its own forwarded address: registration is throttled per address.
+  curl -fsS -o /dev/null -H 'content-type: application/json' -H "X-Forwarded-For: 10.9.$(( $1 / 250 )).$(( $1 % 250 + 1 ))" \
     -d "{\"email\":\"bench$1@example.com\",\"password\":\"bench passphrase $1\",\"display_name\":\"Bench $1\"}" \
     "http://127.0.0.1:$PORT/api/v1/auth/register"
 }

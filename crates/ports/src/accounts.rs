@@ -101,7 +101,8 @@ pub trait AccountRepository: Send + Sync {
 
     /// Atomically spends the token whose hash is `presented` and stores `next` in its family
     /// (`next.user_id` and `next.family_id` are taken from the presented token), or, if it was
-    /// spent already, revokes its whole family. `now` decides expiry.
+    /// spent already, revokes its whole family and raises the token version (so the thief's
+    /// access token dies too). `now` decides expiry.
     async fn rotate_session(
         &self,
         presented: Vec<u8>,
@@ -109,7 +110,8 @@ pub trait AccountRepository: Send + Sync {
         now: DateTime<Utc>,
     ) -> Result<Rotation, AccountRepoError>;
 
-    /// Logout: revokes the family of `presented` if it belongs to `user`; true if it did.
+    /// Logout: revokes the family of `presented` if it belongs to `user`, and raises the token
+    /// version so access tokens already issued stop working; true if it did.
     async fn end_session(&self, user: UserId, presented: Vec<u8>, now: DateTime<Utc>)
     -> Result<bool, AccountRepoError>;
 

@@ -135,6 +135,11 @@ fn owner_of(conn: &mut PgConnection, token_hash: &[u8]) -> Result<Option<Uuid>, 
 }
 
 /// Revokes every token of `family` not revoked yet; the number revoked.
+fn raise_token_version(conn: &mut PgConnection, user: Uuid) -> Result<(), DbFailure> {
+    diesel::update(users::table.find(user)).set(users::token_version.eq(users::token_version + 1)).execute(conn)?;
+    Ok(())
+}
+
 fn revoke_family(conn: &mut PgConnection, family: Uuid, now: DateTime<Utc>) -> Result<usize, DbFailure> {
     let live =
         refresh_tokens::table.filter(refresh_tokens::family_id.eq(family)).filter(refresh_tokens::revoked_at.is_null());
@@ -226,7 +231,9 @@ impl AccountRepository for PgStore {
                     return Ok(Rotation::Invalid);
                 }
                 if token.spent_at.is_some() {
+                    // A replay: the family dies, and so do the access tokens issued so far.
                     revoke_family(conn, token.family_id, now)?;
+                    raise_token_version(conn, token.user_id)?;
                     return Ok(Rotation::Reused { user_id });
                 }
                 if token.expires_at <= now {
@@ -262,7 +269,13 @@ impl AccountRepository for PgStore {
                 if !lock_account(conn, user.as_uuid())? {
                     return Ok(false);
                 }
-                Ok(revoke_family(conn, family, now)? > 0)
+                let revoked = revoke_family(conn, family, now)? > 0;
+                if revoked {
+                    // Access tokens cannot be revoked one by one; raising the version ends them
+                    // all (other devices refresh once, silently).
+                    raise_token_version(conn, user.as_uuid())?;
+                }
+                Ok(revoked)
             })
         })
         .await

@@ -120,6 +120,11 @@ fn user_id(text: &str) -> Result<UserId, DbFailure> {
 }
 
 /// Revokes every token of `family` not revoked yet; the number revoked.
+fn raise_token_version(conn: &mut SqliteConnection, user: &str) -> Result<(), DbFailure> {
+    diesel::update(users::table.find(user)).set(users::token_version.eq(users::token_version + 1)).execute(conn)?;
+    Ok(())
+}
+
 fn revoke_family(conn: &mut SqliteConnection, family: &str, now: i64) -> Result<usize, DbFailure> {
     let live =
         refresh_tokens::table.filter(refresh_tokens::family_id.eq(family)).filter(refresh_tokens::revoked_at.is_null());
@@ -207,7 +212,9 @@ impl AccountRepository for SqliteStore {
                     return Ok(Rotation::Invalid);
                 }
                 if token.spent_at.is_some() {
+                    // A replay: the family dies, and so do the access tokens issued so far.
                     revoke_family(conn, &token.family_id, now)?;
+                    raise_token_version(conn, &token.user_id)?;
                     return Ok(Rotation::Reused { user_id: user });
                 }
                 if token.expires_at <= now {
@@ -240,10 +247,14 @@ impl AccountRepository for SqliteStore {
                     .select(refresh_tokens::family_id)
                     .first(conn)
                     .optional()?;
-                match family {
-                    Some(family) => Ok(revoke_family(conn, &family, now)? > 0),
-                    None => Ok(false),
+                let Some(family) = family else { return Ok(false) };
+                let revoked = revoke_family(conn, &family, now)? > 0;
+                if revoked {
+                    // Access tokens cannot be revoked one by one; raising the version ends them
+                    // all (other devices refresh once, silently).
+                    raise_token_version(conn, &user)?;
                 }
+                Ok(revoked)
             })
         })
         .await

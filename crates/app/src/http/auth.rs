@@ -154,10 +154,13 @@ fn session_response(status: actix_web::http::StatusCode, session: Session) -> Ht
     )
 )]
 pub async fn register(
+    req: HttpRequest,
     ports: web::Data<AccountPorts>,
+    throttle: web::Data<Throttle>,
     body: web::Json<RegisterRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let RegisterRequest { email, password, display_name } = body.into_inner();
+    throttle.attempt(Action::Register, &email, throttle.client_ip(&req))?;
     let session = accounts::register::register(&ports, Registration { email, password, display_name }).await?;
     let mut response = session_response(actix_web::http::StatusCode::CREATED, session);
     response.headers_mut().insert(header::LOCATION, header::HeaderValue::from_static("/api/v1/me"));

@@ -45,6 +45,11 @@ pub const MAX_KEYS: u64 = 100_000;
 pub enum Action {
     Login,
     PasswordReset,
+    /// Registration: each costs a password hash, and its 409 tells whether an address exists.
+    Register,
+    /// Reset confirmation: each costs a password hash; keyed by the presented token, so in
+    /// effect per client address.
+    ResetConfirm,
 }
 
 /// The attempt was refused; one will be allowed again after `retry_after`.

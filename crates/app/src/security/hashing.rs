@@ -134,17 +134,20 @@ impl PasswordHasher for Argon2Hasher {
 
     async fn verify(&self, password: String, hash: String) -> Result<bool, Source> {
         self.run(move || {
-            let Ok(parsed) = PasswordHash::new(&hash) else { return Ok(false) };
-            let (Some(salt), Some(expected)) = (parsed.salt, parsed.hash) else { return Ok(false) };
+            // A stored value that is no usable argon2id hash (a demo account's placeholder, say)
+            // still costs one full hash, so a failed login never answers faster.
+            let refuse_after_equal_work = || raw_hash(&owasp()?, password.as_bytes(), &[0_u8; 16], 32).map(|_| false);
+            let Ok(parsed) = PasswordHash::new(&hash) else { return refuse_after_equal_work() };
+            let (Some(salt), Some(expected)) = (parsed.salt, parsed.hash) else { return refuse_after_equal_work() };
             if parsed.algorithm != argon2::ARGON2ID_IDENT {
-                return Ok(false);
+                return refuse_after_equal_work();
             }
-            let Ok(params) = Params::try_from(&parsed) else { return Ok(false) };
+            let Ok(params) = Params::try_from(&parsed) else { return refuse_after_equal_work() };
             if params.m_cost() > MAX_VERIFY_BLOCKS {
-                return Ok(false);
+                return refuse_after_equal_work();
             }
             let mut salt_bytes = [0_u8; 64];
-            let Ok(salt) = salt.decode_b64(&mut salt_bytes) else { return Ok(false) };
+            let Ok(salt) = salt.decode_b64(&mut salt_bytes) else { return refuse_after_equal_work() };
             let computed = raw_hash(&params, password.as_bytes(), salt, expected.len())?;
             // `Output` compares in constant time.
             Ok(Output::new(&computed).is_ok_and(|computed| computed == expected))

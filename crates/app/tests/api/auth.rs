@@ -109,10 +109,15 @@ async fn logout_one_session(app: &TestApp) {
     let response = app.logout(&phone.access, &phone.refresh).await;
     assert_eq!(response.status().as_u16(), 204);
     assert_problem(app.refresh(&phone.refresh).await, 401, "unauthenticated").await;
-    // Logging out twice is harmless.
-    assert_eq!(app.logout(&phone.access, &phone.refresh).await.status().as_u16(), 204);
-    // The other session goes on.
-    assert_eq!(app.refresh(&laptop.refresh).await.status().as_u16(), 200);
+    // The access token died with the session, so a second logout with it is refused.
+    assert_problem(app.logout(&phone.access, &phone.refresh).await, 401, "unauthenticated").await;
+    // The other session goes on: its access token needs one refresh (access tokens cannot be
+    // revoked one by one), its refresh token still works.
+    assert_eq!(app.me(&laptop.access).await.status().as_u16(), 401);
+    let refreshed = app.refresh(&laptop.refresh).await;
+    assert_eq!(refreshed.status().as_u16(), 200);
+    let refreshed: Value = refreshed.json().await.unwrap();
+    assert_eq!(app.me(refreshed["access_token"].as_str().unwrap()).await.status().as_u16(), 200);
 }
 
 async fn password_reset(app: &TestApp) {

@@ -202,6 +202,29 @@ async fn an_access_token_stops_working_after_logout_everywhere() {
 }
 
 #[tokio::test]
+async fn an_access_token_stops_working_after_logout() {
+    let app = spawn_app().await;
+    let (account, _) = customer(&app).await;
+    assert_eq!(app.logout(&account.access, &account.refresh).await.status().as_u16(), 204);
+    assert_refused(&app, &account.access).await;
+    let fresh = app.sign_in("forged@example.com").await;
+    assert_eq!(app.me(&fresh.access).await.status().as_u16(), 200);
+}
+
+#[tokio::test]
+async fn a_replayed_refresh_token_also_ends_the_access_tokens_issued_so_far() {
+    let app = spawn_app().await;
+    let (account, _) = customer(&app).await;
+    let rotated = app.refresh(&account.refresh).await;
+    assert_eq!(rotated.status().as_u16(), 200);
+    let rotated: Value = rotated.json().await.unwrap();
+    let current_access = rotated["access_token"].as_str().unwrap().to_owned();
+    assert_eq!(app.me(&current_access).await.status().as_u16(), 200);
+    assert_eq!(app.refresh(&account.refresh).await.status().as_u16(), 401, "the replay");
+    assert_refused(&app, &current_access).await;
+}
+
+#[tokio::test]
 async fn an_access_token_stops_working_after_a_password_reset() {
     let app = spawn_app().await;
     let (account, _) = customer(&app).await;

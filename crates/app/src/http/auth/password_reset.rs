@@ -84,10 +84,13 @@ pub async fn request_password_reset(
     )
 )]
 pub async fn confirm_password_reset(
+    req: HttpRequest,
     ports: web::Data<AccountPorts>,
+    throttle: web::Data<Throttle>,
     body: web::Json<PasswordResetConfirmation>,
 ) -> Result<HttpResponse, ApiError> {
     let PasswordResetConfirmation { token, new_password } = body.into_inner();
+    throttle.attempt(Action::ResetConfirm, &token, throttle.client_ip(&req))?;
     confirm_reset(&ports, &token, new_password).await?;
     Ok(HttpResponse::NoContent().finish())
 }
