@@ -27,6 +27,8 @@ use headliner_ports::accounts::{
 use headliner_ports::clock::{Clock, IdGenerator};
 use sha2::{Digest, Sha256};
 
+use crate::hex::encode as hex;
+
 /// How long the tokens live.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SessionPolicy {
@@ -95,16 +97,9 @@ impl From<TokenError> for Unavailable {
     }
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// The bytes of a token the client sent back; `None` if it is not 64 hex characters.
 fn unhex(token: &str) -> Option<Vec<u8>> {
-    if token.len() != 64 || !token.is_ascii() {
-        return None;
-    }
-    (0..token.len()).step_by(2).map(|i| u8::from_str_radix(&token[i..i + 2], 16).ok()).collect()
+    crate::hex::decode(token).filter(|bytes| bytes.len() == 32)
 }
 
 fn sha256(bytes: &[u8]) -> Vec<u8> {

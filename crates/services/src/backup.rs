@@ -16,6 +16,8 @@ use headliner_ports::backup::{BackupError, BackupStore, ColumnType, PortableRow,
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::hex::encode as hex;
+
 const MAGIC: &str = "HEADLINER-BACKUP";
 /// The archive format this build writes and reads.
 pub const FORMAT: u32 = 1;
@@ -51,10 +53,6 @@ pub enum ArchiveError {
     Damaged(String),
     #[error("the archive does not match this schema: {0}")]
     Mismatch(String),
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn row_line(table: &str, row: &PortableRow) -> Result<String, ArchiveError> {

@@ -4,4 +4,5 @@ pub mod accounts;
 pub mod backup;
 pub mod bookings;
 pub mod health;
+pub mod hex;
 pub mod templates;

@@ -65,7 +65,7 @@ impl Argon2Hasher {
     pub async fn dummy_hash(&self) -> Result<String, Source> {
         let mut secret = [0_u8; 32];
         getrandom::fill(&mut secret).map_err(|e| Source::from(e.to_string()))?;
-        self.hash(secret.iter().map(|b| format!("{b:02x}")).collect()).await
+        self.hash(headliner_services::hex::encode(&secret)).await
     }
 
     async fn run<T: Send + 'static>(

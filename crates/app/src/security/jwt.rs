@@ -11,6 +11,8 @@ const ISSUER: &str = "headliner";
 const AUDIENCE: &str = "headliner-api";
 /// `typ` of access tokens, so no other token we might sign one day passes as one.
 const ACCESS: &str = "access";
+/// Clock skew tolerated on `exp` and `nbf`.
+const LEEWAY_SECS: i64 = 5;
 
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -47,9 +49,10 @@ impl JwtTokens {
         validation.set_issuer(&[ISSUER]);
         validation.set_audience(&[AUDIENCE]);
         validation.set_required_spec_claims(&["exp", "nbf", "iat", "iss", "aud", "sub"]);
-        validation.validate_exp = true;
-        validation.validate_nbf = true;
-        validation.leeway = 5;
+        // Expiry and not-before are checked once, in `check`, against the caller's clock (the
+        // library would check them again against the system clock).
+        validation.validate_exp = false;
+        validation.validate_nbf = false;
         Self { encoding: EncodingKey::from_secret(secret), decoding: DecodingKey::from_secret(secret), validation }
     }
 }
@@ -72,14 +75,14 @@ impl AccessTokens for JwtTokens {
             .map_err(|e| TokenError::Signing(Box::new(e)))
     }
 
-    /// The library checks signature, algorithm (only HS256), `exp`, `nbf`, `iss`, `aud` and
-    /// that the standard claims are present, against the system clock; `now` then re-checks
-    /// expiry against the caller's clock, and `typ` must say `access`.
+    /// The library checks signature, algorithm (only HS256), `iss`, `aud` and that the
+    /// standard claims are present; expiry and not-before are checked here against `now` (with
+    /// 5 s of leeway), and `typ` must say `access`.
     fn check(&self, token: &str, now: DateTime<Utc>) -> Result<AccessClaims, TokenError> {
         let data =
             jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation).map_err(|_| TokenError::Invalid)?;
         let c = data.claims;
-        if c.typ != ACCESS || c.exp <= now.timestamp() - 5 || c.nbf > now.timestamp() + 5 {
+        if c.typ != ACCESS || c.exp <= now.timestamp() - LEEWAY_SECS || c.nbf > now.timestamp() + LEEWAY_SECS {
             return Err(TokenError::Invalid);
         }
         let user_id = c.sub.parse::<UserId>().map_err(|_| TokenError::Invalid)?;

@@ -34,7 +34,7 @@ fn load_or_create(path: &Path) -> Result<JwtSecret, String> {
     let shown = path.display();
     match std::fs::read_to_string(path) {
         Ok(text) => {
-            let bytes = unhex(text.trim()).filter(|b| b.len() >= 32).ok_or_else(|| {
+            let bytes = headliner_services::hex::decode(text.trim()).filter(|b| b.len() >= 32).ok_or_else(|| {
                 format!("HEADLINER_JWT_SECRET is unset and {shown} is not a valid secret (64+ hex characters)")
             })?;
             return Ok(JwtSecret { bytes, origin: "generated earlier, kept in the data folder" });
@@ -51,17 +51,10 @@ fn load_or_create(path: &Path) -> Result<JwtSecret, String> {
     options.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let hex = headliner_services::hex::encode(&bytes);
     let mut file = options.open(path).map_err(|e| format!("cannot create {shown}: {e}"))?;
     file.write_all(hex.as_bytes()).and_then(|()| file.sync_all()).map_err(|e| format!("cannot write {shown}: {e}"))?;
     Ok(JwtSecret { bytes, origin: "generated now and kept in the data folder" })
-}
-
-fn unhex(text: &str) -> Option<Vec<u8>> {
-    if !text.len().is_multiple_of(2) || !text.is_ascii() {
-        return None;
-    }
-    (0..text.len()).step_by(2).map(|i| u8::from_str_radix(&text[i..i + 2], 16).ok()).collect()
 }
 
 #[cfg(test)]

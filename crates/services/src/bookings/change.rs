@@ -80,7 +80,7 @@ pub(crate) async fn commit(
     let reason = change.audit.reason.clone();
     let mut outbox = booking_emails(ports, &change.booking, change.event, reason.as_deref(), payment_mail, at).await?;
     if let Some(payload) = payment {
-        outbox.push(command(ports, &change.booking, payload, at));
+        outbox.push(command(ports, Some(change.booking.id), payload, at));
     }
     let booking = change.booking.clone();
     let event = change.event;

@@ -2,13 +2,13 @@
 
 use chrono::{DateTime, Utc};
 use headliner_domain::booking::{Booking, BookingStatus};
-use headliner_domain::ids::{BookingId, OutboxMessageId};
+use headliner_domain::ids::BookingId;
 use headliner_domain::role::Actor;
-use headliner_ports::outbox::{OutboxMessage, OutboxPayload};
+use headliner_ports::outbox::OutboxPayload;
 use headliner_ports::payments::PaymentError;
 
 use super::change::{ChangeError, commit, load_for_change};
-use super::notify::PaymentMail;
+use super::notify::{PaymentMail, command};
 use super::{BookingPorts, payment_key};
 
 #[derive(Debug, thiserror::Error)]
@@ -58,12 +58,8 @@ async fn refund_orphaned_capture(ports: &BookingPorts, booking: &Booking, now: D
     if current.status == BookingStatus::Confirmed {
         return;
     }
-    let message = OutboxMessage {
-        id: OutboxMessageId::from_uuid(ports.ids.new_id()),
-        created_at: now,
-        booking_id: Some(booking.id),
-        payload: OutboxPayload::RefundPayment { booking_id: booking.id, amount: booking.price },
-    };
+    let refund = OutboxPayload::RefundPayment { booking_id: booking.id, amount: booking.price };
+    let message = command(ports, Some(booking.id), refund, now);
     // Best effort by nature: the store just failed us once; the reconciliation catches a miss.
     let _ = ports.outbox.enqueue(vec![message]).await;
 }

@@ -8,7 +8,7 @@
 
 use chrono::{DateTime, Utc};
 use headliner_domain::booking::{Booking, BookingEvent};
-use headliner_domain::ids::OutboxMessageId;
+use headliner_domain::ids::{BookingId, OutboxMessageId};
 use headliner_domain::money::Money;
 use headliner_domain::templates::{BookingEmail, PaymentEmail, TemplateData};
 use headliner_domain::user::User;
@@ -120,19 +120,15 @@ pub(crate) async fn booking_emails(
     Ok(messages)
 }
 
-/// An outbox message that is not an email (payment commands).
+/// An outbox message that is not an email (payment commands), tied to `booking_id` when that
+/// booking is stored.
 pub(crate) fn command(
     ports: &BookingPorts,
-    booking: &Booking,
+    booking_id: Option<BookingId>,
     payload: OutboxPayload,
     now: DateTime<Utc>,
 ) -> OutboxMessage {
-    OutboxMessage {
-        id: OutboxMessageId::from_uuid(ports.ids.new_id()),
-        created_at: now,
-        booking_id: Some(booking.id),
-        payload,
-    }
+    OutboxMessage { id: OutboxMessageId::from_uuid(ports.ids.new_id()), created_at: now, booking_id, payload }
 }
 
 /// Tells the people involved, live, about a committed change (best effort).

@@ -2,16 +2,16 @@
 
 use chrono::{DateTime, Utc};
 use headliner_domain::booking::{Booking, BookingRequest, RequestError};
-use headliner_domain::ids::{BookingId, OutboxMessageId};
+use headliner_domain::ids::BookingId;
 use headliner_domain::money::MoneyError;
 use headliner_domain::role::Actor;
 use headliner_ports::Source;
 use headliner_ports::bookings::BookingRepoError;
 use headliner_ports::celebrities::CelebrityRepoError;
-use headliner_ports::outbox::{OutboxMessage, OutboxPayload};
+use headliner_ports::outbox::OutboxPayload;
 use headliner_ports::payments::PaymentError;
 
-use super::notify::{announce, booking_emails};
+use super::notify::{announce, booking_emails, command};
 use super::{BookingPorts, payment_key};
 
 #[derive(Debug, thiserror::Error)]
@@ -110,12 +110,8 @@ async fn undo_hold(
     now: DateTime<Utc>,
 ) -> RequestBookingError {
     if ports.payments.release(id, payment_key(id, "release")).await.is_err() {
-        let message = OutboxMessage {
-            id: OutboxMessageId::from_uuid(ports.ids.new_id()),
-            created_at: now,
-            booking_id: None,
-            payload: OutboxPayload::ReleasePayment { booking_id: id },
-        };
+        // Not tied to the booking: it was never stored.
+        let message = command(ports, None, OutboxPayload::ReleasePayment { booking_id: id }, now);
         if let Err(e) = ports.outbox.enqueue(vec![message]).await {
             return RequestBookingError::Unavailable(Box::new(e));
         }
