@@ -11,6 +11,7 @@ declare -A forbidden=(
   [headliner-services]="diesel actix-web lettre reqwest"
   [headliner-postgres]="actix-web"
   [headliner-sqlite]="actix-web"
+  [headliner-diesel]="actix-web"
   [headliner-smtp]="actix-web diesel"
   [headliner-stripe]="actix-web diesel"
 )

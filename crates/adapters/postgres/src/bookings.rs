@@ -15,20 +15,6 @@ use crate::outbox::insert_messages;
 use crate::rows::{AuditRow, BookingRow, NewAuditRow};
 use crate::schema::{booking_events, bookings};
 
-impl From<DbFailure> for BookingRepoError {
-    fn from(e: DbFailure) -> Self {
-        match e {
-            DbFailure::NotFound => Self::NotFound,
-            DbFailure::Overlap => Self::Overlap,
-            DbFailure::VersionMismatch => Self::VersionConflict,
-            DbFailure::Unique | DbFailure::MissingReference => {
-                Self::Unavailable(format!("booking write refused by a constraint: {e:?}").into())
-            }
-            DbFailure::Check(source) | DbFailure::Other(source) => Self::Unavailable(source),
-        }
-    }
-}
-
 /// Namespace of the per-celebrity advisory locks (any constant shared by every instance).
 const CALENDAR_LOCK_SPACE: i32 = 0x4844_4C4E;
 

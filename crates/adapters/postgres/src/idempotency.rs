@@ -23,18 +23,6 @@ struct KeyRow {
     created_at: DateTime<Utc>,
 }
 
-impl From<DbFailure> for IdempotencyError {
-    fn from(e: DbFailure) -> Self {
-        match e {
-            DbFailure::Unique => Self::KeyExists,
-            DbFailure::Check(source) | DbFailure::Other(source) => Self::Unavailable(source),
-            DbFailure::NotFound | DbFailure::MissingReference | DbFailure::Overlap | DbFailure::VersionMismatch => {
-                Self::Unavailable(format!("idempotency store refused: {e:?}").into())
-            }
-        }
-    }
-}
-
 fn decode(r: KeyRow) -> Result<IdempotencyRecord, DbFailure> {
     let response = match (r.response_status, r.response_body) {
         (Some(status), Some(body)) => {

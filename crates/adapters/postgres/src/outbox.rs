@@ -43,18 +43,6 @@ pub(crate) fn insert_messages(conn: &mut PgConnection, messages: &[OutboxMessage
     Ok(())
 }
 
-impl From<DbFailure> for OutboxRepoError {
-    fn from(e: DbFailure) -> Self {
-        match e {
-            DbFailure::NotFound => Self::NotFound,
-            DbFailure::Unique | DbFailure::MissingReference | DbFailure::Overlap | DbFailure::VersionMismatch => {
-                Self::Unavailable(format!("outbox write refused: {e:?}").into())
-            }
-            DbFailure::Check(source) | DbFailure::Other(source) => Self::Unavailable(source),
-        }
-    }
-}
-
 fn status_name(status: OutboxStatus) -> &'static str {
     match status {
         OutboxStatus::Pending => "pending",

@@ -24,19 +24,6 @@ struct TemplateRow {
     updated_by: Option<Uuid>,
 }
 
-impl From<DbFailure> for TemplateRepoError {
-    fn from(e: DbFailure) -> Self {
-        match e {
-            DbFailure::Check(source) | DbFailure::Other(source) => Self::Unavailable(source),
-            DbFailure::NotFound
-            | DbFailure::Unique
-            | DbFailure::MissingReference
-            | DbFailure::Overlap
-            | DbFailure::VersionMismatch => Self::Unavailable(format!("template store refused: {e:?}").into()),
-        }
-    }
-}
-
 fn json(source: Option<&TemplateSource>) -> Result<Option<serde_json::Value>, DbFailure> {
     source.map(|s| serde_json::to_value(s).map_err(|e| DbFailure::Other(Box::new(e)))).transpose()
 }

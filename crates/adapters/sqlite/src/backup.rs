@@ -6,11 +6,12 @@ use async_trait::async_trait;
 use chrono::{DateTime, SecondsFormat, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::Text;
+use headliner_diesel::backup::{Failure, classify};
 use headliner_ports::backup::{BackupError, BackupStore, ColumnType, PortableRow, TABLES, TableRows, TableSpec};
 use serde_json::Value;
 
 use crate::SqliteStore;
-use crate::blocking::{BlockingError, with_connection};
+use crate::blocking::with_connection;
 
 #[derive(QueryableByName)]
 struct Line {
@@ -18,53 +19,6 @@ struct Line {
     line: String,
 }
 
-#[derive(Debug)]
-enum Failure {
-    NotEmpty(i64),
-    Invalid(&'static str, String),
-    Db(diesel::result::Error),
-}
-
-/// A refused row is the archive's fault (`Invalid`); a lost connection or a busy database is
-/// the store's (`Db`, reported as unavailable).
-fn classify(table: &'static str, e: diesel::result::Error) -> Failure {
-    use diesel::result::{DatabaseErrorKind, Error};
-    match &e {
-        Error::DatabaseError(
-            DatabaseErrorKind::UniqueViolation
-            | DatabaseErrorKind::ForeignKeyViolation
-            | DatabaseErrorKind::NotNullViolation
-            | DatabaseErrorKind::CheckViolation,
-            _,
-        ) => Failure::Invalid(table, e.to_string()),
-        Error::DatabaseError(DatabaseErrorKind::Unknown, info)
-            if !["locked", "busy", "connection", "terminat"].iter().any(|w| info.message().contains(w)) =>
-        {
-            Failure::Invalid(table, e.to_string())
-        }
-        _ => Failure::Db(e),
-    }
-}
-
-impl From<diesel::result::Error> for Failure {
-    fn from(e: diesel::result::Error) -> Self {
-        Self::Db(e)
-    }
-}
-
-impl From<BlockingError<Failure>> for BackupError {
-    fn from(e: BlockingError<Failure>) -> Self {
-        match e {
-            BlockingError::Pool(e) => Self::Unavailable(Box::new(e)),
-            BlockingError::Join(e) => Self::Unavailable(Box::new(e)),
-            BlockingError::Op(Failure::NotEmpty(rows)) => Self::NotEmpty { rows },
-            BlockingError::Op(Failure::Invalid(table, message)) => Self::Invalid { table, message },
-            BlockingError::Op(Failure::Db(e)) => Self::Unavailable(Box::new(e)),
-        }
-    }
-}
-
-/// Each column as JSON: blobs as lower-case hex, JSON text as JSON, 0/1 as booleans.
 fn export_sql(spec: &TableSpec) -> String {
     let pairs: Vec<String> = spec
         .columns

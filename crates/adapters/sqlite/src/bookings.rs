@@ -15,20 +15,6 @@ use crate::outbox::insert_messages;
 use crate::rows::{AuditRow, BookingRow, NewAuditRow, id_text, micros};
 use crate::schema::{booking_events, bookings};
 
-impl From<DbFailure> for BookingRepoError {
-    fn from(e: DbFailure) -> Self {
-        match e {
-            DbFailure::NotFound => Self::NotFound,
-            DbFailure::Overlap => Self::Overlap,
-            DbFailure::VersionMismatch => Self::VersionConflict,
-            DbFailure::Unique | DbFailure::MissingReference => {
-                Self::Unavailable(format!("booking write refused by a constraint: {e:?}").into())
-            }
-            DbFailure::Check(source) | DbFailure::Other(source) => Self::Unavailable(source),
-        }
-    }
-}
-
 fn decode(row: BookingRow) -> Result<Booking, DbFailure> {
     Ok(Booking::try_from(row)?)
 }

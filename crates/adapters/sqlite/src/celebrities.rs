@@ -14,19 +14,6 @@ use crate::errors::DbFailure;
 use crate::rows::{CelebrityRow, id_text, micros};
 use crate::schema::{categories, celebrities};
 
-impl From<DbFailure> for CelebrityRepoError {
-    fn from(e: DbFailure) -> Self {
-        match e {
-            DbFailure::NotFound | DbFailure::MissingReference => Self::NotFound,
-            DbFailure::Unique => Self::SlugTaken,
-            DbFailure::Overlap | DbFailure::VersionMismatch => {
-                Self::Unavailable(format!("catalogue write refused: {e:?}").into())
-            }
-            DbFailure::Check(source) | DbFailure::Other(source) => Self::Unavailable(source),
-        }
-    }
-}
-
 #[async_trait]
 impl CelebrityRepository for SqliteStore {
     async fn get(&self, id: CelebrityId) -> Result<Celebrity, CelebrityRepoError> {

@@ -57,18 +57,6 @@ impl TryFrom<KeyRow> for IdempotencyRecord {
     }
 }
 
-impl From<DbFailure> for IdempotencyError {
-    fn from(e: DbFailure) -> Self {
-        match e {
-            DbFailure::Unique => Self::KeyExists,
-            DbFailure::Check(source) | DbFailure::Other(source) => Self::Unavailable(source),
-            DbFailure::NotFound | DbFailure::MissingReference | DbFailure::Overlap | DbFailure::VersionMismatch => {
-                Self::Unavailable(format!("idempotency store refused: {e:?}").into())
-            }
-        }
-    }
-}
-
 #[async_trait]
 impl IdempotencyRepository for SqliteStore {
     async fn claim(&self, record: IdempotencyRecord) -> Result<(), IdempotencyError> {

@@ -71,19 +71,6 @@ impl TryFrom<&TemplateChange> for NewChangeRow {
     }
 }
 
-impl From<DbFailure> for TemplateRepoError {
-    fn from(e: DbFailure) -> Self {
-        match e {
-            DbFailure::Check(source) | DbFailure::Other(source) => Self::Unavailable(source),
-            DbFailure::NotFound
-            | DbFailure::Unique
-            | DbFailure::MissingReference
-            | DbFailure::Overlap
-            | DbFailure::VersionMismatch => Self::Unavailable(format!("template store refused: {e:?}").into()),
-        }
-    }
-}
-
 #[async_trait]
 impl TemplateRepository for SqliteStore {
     async fn get(&self, key: TemplateKey) -> Result<Option<StoredTemplate>, TemplateRepoError> {

@@ -13,19 +13,6 @@ use crate::errors::DbFailure;
 use crate::rows::{NewUserRow, UserRow, id_text};
 use crate::schema::users;
 
-impl From<DbFailure> for UserRepoError {
-    fn from(e: DbFailure) -> Self {
-        match e {
-            DbFailure::NotFound => Self::NotFound,
-            DbFailure::Unique => Self::EmailTaken,
-            DbFailure::MissingReference | DbFailure::Overlap | DbFailure::VersionMismatch => {
-                Self::Unavailable(format!("user write refused: {e:?}").into())
-            }
-            DbFailure::Check(source) | DbFailure::Other(source) => Self::Unavailable(source),
-        }
-    }
-}
-
 fn decode_all(rows: Vec<UserRow>) -> Result<Vec<User>, DbFailure> {
     rows.into_iter().map(|r| User::try_from(r).map_err(DbFailure::from)).collect()
 }
