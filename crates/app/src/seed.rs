@@ -100,7 +100,10 @@ impl From<CelebrityRepoError> for SeedError {
     fn from(e: CelebrityRepoError) -> Self {
         match e {
             CelebrityRepoError::SlugTaken => Self::NotEmpty("a demo celebrity's slug is taken already"),
-            CelebrityRepoError::NotFound | CelebrityRepoError::Unavailable(_) => Self::Celebrities(e),
+            CelebrityRepoError::NotFound
+            | CelebrityRepoError::UnknownCategory
+            | CelebrityRepoError::Overlap
+            | CelebrityRepoError::Unavailable(_) => Self::Celebrities(e),
         }
     }
 }

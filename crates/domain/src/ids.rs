@@ -49,4 +49,8 @@ id_type! {
     BookingId,
     /// A message waiting in (or sent from) the outbox.
     OutboxMessageId,
+    /// A period a celebrity has blocked out of their calendar.
+    BlockedPeriodId,
+    /// An uploaded (and re-encoded) celebrity image.
+    ImageId,
 }

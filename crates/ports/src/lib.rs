@@ -6,6 +6,7 @@ pub mod bookings;
 pub mod celebrities;
 pub mod clock;
 pub mod events;
+pub mod files;
 pub mod health;
 pub mod idempotency;
 pub mod mailer;

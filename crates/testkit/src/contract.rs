@@ -3,14 +3,20 @@
 //! [`repository_contract_tests!`], so both implement the ports identically.
 
 mod accounts;
+mod backup;
 mod bookings;
+mod calendar;
+mod catalogue;
 mod concurrency;
 mod others;
 mod sessions;
 mod world;
 
 pub use accounts::*;
+pub use backup::*;
 pub use bookings::*;
+pub use calendar::*;
+pub use catalogue::*;
 pub use concurrency::*;
 pub use headliner_ports::Repositories as Repos;
 pub use others::*;
@@ -54,7 +60,18 @@ macro_rules! repository_contract_tests {
             redeeming_a_reset_sets_the_password_raises_the_token_version_and_revokes_sessions,
             redeeming_one_reset_link_voids_the_accounts_other_links,
             concurrent_redemptions_of_one_reset_token_succeed_exactly_once,
-            a_revocation_racing_a_rotation_leaves_no_live_successor
+            a_revocation_racing_a_rotation_leaves_no_live_successor,
+            profiles_are_live_only_and_show_the_latest_image,
+            updates_keep_slugs_unique_and_categories_known_and_soft_deletes_hide_profiles,
+            categories_are_listed_by_name_and_renamed_by_upsert,
+            search_needs_every_word_in_name_or_bio_and_takes_the_last_as_a_prefix,
+            hostile_search_text_never_raises_an_error,
+            search_filters_by_category_inclusive_price_and_a_free_range,
+            every_sort_pages_by_cursor_without_duplicates_or_gaps_while_rows_are_inserted,
+            blocked_periods_and_active_bookings_never_overlap_either_way,
+            blocked_periods_need_a_live_celebrity_and_are_listed_and_deleted_per_celebrity,
+            busy_intervals_are_active_bookings_and_blocked_periods_by_start_without_details,
+            a_booking_and_a_blocked_period_racing_for_one_slot_never_both_win
         );
     };
     (@each $fixture:path; $($name:ident),* $(,)?) => {

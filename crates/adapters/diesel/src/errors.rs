@@ -12,7 +12,9 @@ pub enum DbFailure {
     NotFound,
     /// A unique key is taken.
     Unique,
-    /// The exclusion constraint `bookings_no_overlap` refused the row.
+    /// An overlap rule refused the row: the exclusion constraints (Postgres) or triggers
+    /// (SQLite) `bookings_no_overlap` and `blocked_periods_no_overlap`, or an adapter's own
+    /// check of a booking against blocked periods (and back).
     Overlap,
     /// An optimistic version check matched no row: someone else wrote first.
     VersionMismatch,
@@ -25,10 +27,14 @@ pub enum DbFailure {
     Other(Source),
 }
 
-/// The overlap rule's name: Postgres reports its exclusion constraint (SQLSTATE 23P01) by this
-/// constraint name, SQLite its triggers' `RAISE(ABORT, ...)` by this message; diesel calls both
-/// `Unknown`.
-const OVERLAP: &str = "bookings_no_overlap";
+/// The overlap rules' names: Postgres reports its exclusion constraints (SQLSTATE 23P01) by
+/// these constraint names, SQLite its triggers' `RAISE(ABORT, ...)` by these messages; diesel
+/// calls both `Unknown`.
+const OVERLAP: [&str; 2] = ["bookings_no_overlap", "blocked_periods_no_overlap"];
+
+fn is_overlap(info: &dyn diesel::result::DatabaseErrorInformation) -> bool {
+    OVERLAP.iter().any(|name| info.constraint_name() == Some(*name) || info.message().contains(name))
+}
 
 impl From<DieselError> for DbFailure {
     fn from(e: DieselError) -> Self {
@@ -38,7 +44,7 @@ impl From<DieselError> for DbFailure {
                 DatabaseErrorKind::UniqueViolation => Self::Unique,
                 DatabaseErrorKind::ForeignKeyViolation => Self::MissingReference,
                 DatabaseErrorKind::CheckViolation => Self::Check(Box::new(DieselError::DatabaseError(kind, info))),
-                _ if info.constraint_name() == Some(OVERLAP) || info.message().contains(OVERLAP) => Self::Overlap,
+                _ if is_overlap(info.as_ref()) => Self::Overlap,
                 _ => Self::Other(Box::new(DieselError::DatabaseError(kind, info))),
             },
             other => Self::Other(Box::new(other)),

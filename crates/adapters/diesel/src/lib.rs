@@ -4,3 +4,4 @@ pub mod backup;
 pub mod blocking;
 pub mod errors;
 mod port_errors;
+pub mod search;

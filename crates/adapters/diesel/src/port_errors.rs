@@ -23,14 +23,18 @@ impl From<DbFailure> for BookingRepoError {
     }
 }
 
+/// For the celebrity row's writes (insert, update): its unique key is the slug (ids are minted
+/// fresh) and its one reference is the category. Writes of other catalogue rows (blocked
+/// periods, images) check that their celebrity is live first, and treat a unique key of
+/// theirs as a bug (`Unavailable`) before converting.
 impl From<DbFailure> for CelebrityRepoError {
     fn from(e: DbFailure) -> Self {
         match e {
-            DbFailure::NotFound | DbFailure::MissingReference => Self::NotFound,
+            DbFailure::NotFound => Self::NotFound,
             DbFailure::Unique => Self::SlugTaken,
-            DbFailure::Overlap | DbFailure::VersionMismatch => {
-                Self::Unavailable(format!("catalogue write refused: {e:?}").into())
-            }
+            DbFailure::MissingReference => Self::UnknownCategory,
+            DbFailure::Overlap => Self::Overlap,
+            DbFailure::VersionMismatch => Self::Unavailable(format!("catalogue write refused: {e:?}").into()),
             DbFailure::Check(source) | DbFailure::Other(source) => Self::Unavailable(source),
         }
     }

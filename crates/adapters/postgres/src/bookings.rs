@@ -1,5 +1,6 @@
 //! `BookingRepository` on Postgres: every write is one transaction holding the booking, its
-//! audit row and its outbox messages; the exclusion constraint forbids overlaps.
+//! audit row and its outbox messages; the exclusion constraint forbids overlapping bookings,
+//! and a check under the calendar lock a booking overlapping a blocked period.
 
 use async_trait::async_trait;
 use diesel::prelude::*;
@@ -10,27 +11,11 @@ use headliner_ports::outbox::OutboxMessage;
 
 use crate::PgStore;
 use crate::blocking::with_connection;
+use crate::calendar::{blocked_during, lock_calendar};
 use crate::errors::DbFailure;
 use crate::outbox::insert_messages;
 use crate::rows::{AuditRow, BookingRow, NewAuditRow};
 use crate::schema::{booking_events, bookings};
-
-/// Namespace of the per-celebrity advisory locks (any constant shared by every instance).
-const CALENDAR_LOCK_SPACE: i32 = 0x4844_4C4E;
-
-/// Serialises writes to one celebrity's calendar for the rest of the transaction.
-///
-/// The exclusion constraint alone is correct but, with many concurrent inserts for the same
-/// slot, Postgres may resolve their mutual waits as a deadlock (SQLSTATE 40P01) and abort
-/// some of them. Queuing them on a transaction-scoped advisory lock first lets each see the
-/// winner and fail cleanly with the exclusion violation. Other celebrities are not delayed.
-fn lock_calendar(conn: &mut PgConnection, celebrity: uuid::Uuid) -> Result<(), DbFailure> {
-    diesel::sql_query("SELECT pg_advisory_xact_lock($1, hashtext($2::text))")
-        .bind::<diesel::sql_types::Integer, _>(CALENDAR_LOCK_SPACE)
-        .bind::<diesel::sql_types::Uuid, _>(celebrity)
-        .execute(conn)?;
-    Ok(())
-}
 
 fn decode(row: BookingRow) -> Result<Booking, DbFailure> {
     Ok(Booking::try_from(row)?)
@@ -41,7 +26,11 @@ impl BookingRepository for PgStore {
     async fn insert(&self, new: NewBooking, outbox: Vec<OutboxMessage>) -> Result<(), BookingRepoError> {
         with_connection(&self.pool, move |conn| {
             conn.transaction::<_, DbFailure, _>(|conn| {
-                lock_calendar(conn, new.booking.celebrity_id.as_uuid())?;
+                let celebrity = new.booking.celebrity_id.as_uuid();
+                lock_calendar(conn, celebrity)?;
+                if new.booking.status.holds_slot() && blocked_during(conn, celebrity, new.booking.during)? {
+                    return Err(DbFailure::Overlap);
+                }
                 diesel::insert_into(bookings::table).values(BookingRow::from(&new.booking)).execute(conn)?;
                 diesel::insert_into(booking_events::table).values(NewAuditRow::from(&new.audit)).execute(conn)?;
                 insert_messages(conn, &outbox)?;

@@ -4,6 +4,7 @@ mod accounts;
 mod backup;
 mod blocking;
 mod bookings;
+mod calendar;
 mod celebrities;
 mod config;
 mod errors;

@@ -3,19 +3,21 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use headliner_domain::booking::{AuditEvent, Booking, BookingStatus, EventType};
-use headliner_domain::celebrity::Celebrity;
+use headliner_domain::celebrity::{Category, Celebrity};
 use headliner_domain::email::EmailAddress;
-use headliner_domain::ids::{BookingId, CelebrityId, UserId};
+use headliner_domain::ids::{BlockedPeriodId, BookingId, CelebrityId, UserId};
 use headliner_domain::money::{Currency, Money};
 use headliner_domain::role::Role;
 use headliner_domain::slug::Slug;
 use headliner_domain::time::{EventTimeZone, TimeRange};
 use headliner_domain::user::User;
+use headliner_ports::celebrities::{BlockedPeriod, ImageRecord};
+use headliner_ports::files::StoredFileName;
 use headliner_ports::users::NewAccount;
 use uuid::Uuid;
 
 use crate::errors::{CorruptRow, corrupt};
-use crate::schema::{booking_events, bookings, celebrities, users};
+use crate::schema::{blocked_periods, booking_events, bookings, categories, celebrities, celebrity_images, users};
 
 #[derive(Debug, Queryable, Selectable, Insertable)]
 #[diesel(table_name = bookings, check_for_backend(diesel::pg::Pg))]
@@ -250,6 +252,102 @@ impl TryFrom<CelebrityRow> for Celebrity {
             deleted: r.deleted_at.is_some(),
             created_at: r.created_at,
             updated_at: r.updated_at,
+        })
+    }
+}
+
+/// A celebrity row with the file name of its latest image (a correlated subquery).
+pub(crate) type ProfileRow = (CelebrityRow, Option<String>);
+
+pub(crate) fn stored_file_name(name: &str) -> Result<StoredFileName, CorruptRow> {
+    StoredFileName::parse(name).map_err(|e| corrupt("image file name", format!("{name:?}: {e}")))
+}
+
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = categories, check_for_backend(diesel::pg::Pg))]
+pub(crate) struct CategoryRow {
+    pub slug: String,
+    pub name: String,
+}
+
+impl TryFrom<CategoryRow> for Category {
+    type Error = CorruptRow;
+
+    fn try_from(r: CategoryRow) -> Result<Self, Self::Error> {
+        Ok(Self { slug: Slug::parse(&r.slug).map_err(|e| corrupt("category slug", e))?, name: r.name })
+    }
+}
+
+/// The stored columns of a blocked period (`during` is generated from them).
+#[derive(Debug, Queryable, Selectable, Insertable)]
+#[diesel(table_name = blocked_periods, check_for_backend(diesel::pg::Pg))]
+pub(crate) struct BlockedPeriodRow {
+    pub id: Uuid,
+    pub celebrity_id: Uuid,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub reason: String,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<&BlockedPeriod> for BlockedPeriodRow {
+    fn from(p: &BlockedPeriod) -> Self {
+        Self {
+            id: p.id.as_uuid(),
+            celebrity_id: p.celebrity_id.as_uuid(),
+            starts_at: p.during.start(),
+            ends_at: p.during.end(),
+            reason: p.reason.clone(),
+            created_at: p.created_at,
+        }
+    }
+}
+
+impl TryFrom<BlockedPeriodRow> for BlockedPeriod {
+    type Error = CorruptRow;
+
+    fn try_from(r: BlockedPeriodRow) -> Result<Self, Self::Error> {
+        Ok(Self {
+            id: BlockedPeriodId::from_uuid(r.id),
+            celebrity_id: CelebrityId::from_uuid(r.celebrity_id),
+            during: TimeRange::new(r.starts_at, r.ends_at).map_err(|e| corrupt("blocked period range", e))?,
+            reason: r.reason,
+            created_at: r.created_at,
+        })
+    }
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = celebrity_images, check_for_backend(diesel::pg::Pg))]
+pub(crate) struct ImageRow {
+    pub id: Uuid,
+    pub celebrity_id: Uuid,
+    pub file_name: String,
+    pub content_type: String,
+    pub width: i32,
+    pub height: i32,
+    pub byte_size: i64,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A dimension or size beyond the column's range (the use case bounds them far lower).
+#[derive(Debug, thiserror::Error)]
+#[error("image {0} is out of range")]
+pub(crate) struct OutOfRange(&'static str);
+
+impl TryFrom<&ImageRecord> for ImageRow {
+    type Error = OutOfRange;
+
+    fn try_from(i: &ImageRecord) -> Result<Self, Self::Error> {
+        Ok(Self {
+            id: i.id.as_uuid(),
+            celebrity_id: i.celebrity_id.as_uuid(),
+            file_name: i.file_name.as_str().to_owned(),
+            content_type: i.file_name.format().content_type().to_owned(),
+            width: i32::try_from(i.width).map_err(|_| OutOfRange("width"))?,
+            height: i32::try_from(i.height).map_err(|_| OutOfRange("height"))?,
+            byte_size: i64::try_from(i.byte_size).map_err(|_| OutOfRange("byte size"))?,
+            created_at: i.created_at,
         })
     }
 }

@@ -1,5 +1,7 @@
 //! `BookingRepository` on SQLite: every write is one IMMEDIATE transaction holding the booking,
-//! its audit row and its outbox messages; the `bookings_no_overlap_*` triggers forbid overlaps.
+//! its audit row and its outbox messages; the `bookings_no_overlap_*` triggers forbid
+//! overlapping bookings, and a check in the same transaction a booking overlapping a blocked
+//! period.
 
 use async_trait::async_trait;
 use diesel::prelude::*;
@@ -10,6 +12,7 @@ use headliner_ports::outbox::OutboxMessage;
 
 use crate::SqliteStore;
 use crate::blocking::with_connection;
+use crate::calendar::blocked_during;
 use crate::errors::DbFailure;
 use crate::outbox::insert_messages;
 use crate::rows::{AuditRow, BookingRow, NewAuditRow, id_text, micros};
@@ -23,10 +26,14 @@ fn decode(row: BookingRow) -> Result<Booking, DbFailure> {
 impl BookingRepository for SqliteStore {
     async fn insert(&self, new: NewBooking, outbox: Vec<OutboxMessage>) -> Result<(), BookingRepoError> {
         with_connection(&self.pool, move |conn| {
-            // IMMEDIATE takes the write lock first, so the overlap trigger's check and the
-            // insert see no concurrent writer in between.
+            // IMMEDIATE takes the write lock first, so the blocked-period probe, the overlap
+            // trigger's check and the insert see no concurrent writer in between.
             conn.immediate_transaction::<_, DbFailure, _>(|conn| {
-                diesel::insert_into(bookings::table).values(BookingRow::from(&new.booking)).execute(conn)?;
+                let row = BookingRow::from(&new.booking);
+                if new.booking.status.holds_slot() && blocked_during(conn, &row.celebrity_id, new.booking.during)? {
+                    return Err(DbFailure::Overlap);
+                }
+                diesel::insert_into(bookings::table).values(row).execute(conn)?;
                 diesel::insert_into(booking_events::table).values(NewAuditRow::from(&new.audit)).execute(conn)?;
                 insert_messages(conn, &outbox)?;
                 Ok(())

@@ -254,7 +254,7 @@ async fn emails_are_unique_case_insensitively_and_lists_skip_disabled_accounts()
 async fn celebrities_need_their_category_and_a_free_slug() {
     let (db, _, _) = seeded().await;
     let err = db.celebrities().insert(celebrity(11, "other", "no-such-category")).await.unwrap_err();
-    assert!(matches!(err, CelebrityRepoError::NotFound), "{err:?}");
+    assert!(matches!(err, CelebrityRepoError::UnknownCategory), "{err:?}");
     let err = db.celebrities().insert(celebrity(12, "star", "music")).await.unwrap_err();
     assert!(matches!(err, CelebrityRepoError::SlugTaken), "{err:?}");
     let stored = db.celebrities().get(CelebrityId::from_uuid(id(10))).await.unwrap();

@@ -39,7 +39,9 @@ impl From<CelebrityRepoError> for RequestBookingError {
     fn from(e: CelebrityRepoError) -> Self {
         match e {
             CelebrityRepoError::NotFound => Self::CelebrityNotFound,
-            CelebrityRepoError::SlugTaken => Self::Unavailable("unexpected answer to a read".into()),
+            CelebrityRepoError::SlugTaken | CelebrityRepoError::UnknownCategory | CelebrityRepoError::Overlap => {
+                Self::Unavailable("unexpected answer to a read".into())
+            }
             CelebrityRepoError::Unavailable(source) => Self::Unavailable(source),
         }
     }

@@ -72,7 +72,7 @@ pub async fn celebrities_round_trip_and_slugs_are_unique(repos: &Repos) {
         category: "polka".into(),
         ..nova
     };
-    assert!(matches!(repos.celebrities.insert(homeless).await, Err(CelebrityRepoError::NotFound)));
+    assert!(matches!(repos.celebrities.insert(homeless).await, Err(CelebrityRepoError::UnknownCategory)));
     assert!(matches!(
         repos.celebrities.get(CelebrityId::from_uuid(Uuid::new_v4())).await,
         Err(CelebrityRepoError::NotFound)

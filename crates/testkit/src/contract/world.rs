@@ -28,6 +28,11 @@ pub fn hour(hour: i64) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2030, 2, 1, 0, 0, 0).single().unwrap_or(DateTime::UNIX_EPOCH) + Duration::hours(hour)
 }
 
+/// `[hour(from), hour(to))`.
+pub fn hours(from: i64, to: i64) -> TimeRange {
+    TimeRange::new(hour(from), hour(to)).expect("forward range")
+}
+
 pub fn usd(minor: i64) -> Money {
     Money::new(minor, Currency::parse("USD").expect("USD is a currency"))
 }
@@ -58,7 +63,8 @@ fn user(id: UserId, email: &str, name: &str, role: Role, celebrity: Option<Celeb
     }
 }
 
-fn celebrity(id: CelebrityId, slug: &str, name: &str, minor: i64) -> Celebrity {
+/// A live `music` celebrity created now, with the bio "<name> performs live.".
+pub fn celebrity(id: CelebrityId, slug: &str, name: &str, minor: i64) -> Celebrity {
     Celebrity {
         id,
         slug: Slug::parse(slug).expect("valid slug"),
