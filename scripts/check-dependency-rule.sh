@@ -14,6 +14,7 @@ declare -A forbidden=(
   [headliner-diesel]="actix-web"
   [headliner-smtp]="actix-web diesel"
   [headliner-stripe]="actix-web diesel"
+  [headliner-files]="actix-web diesel"
 )
 
 status=0
