@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod backup;
 pub mod bookings;
+pub mod catalogue;
 pub mod health;
 pub mod hex;
 pub mod templates;

@@ -1,5 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 mod config;
+mod simulated;
 
 pub use config::PaymentsConfig;
+pub use simulated::SimulatedGateway;
