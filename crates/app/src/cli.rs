@@ -140,7 +140,11 @@ pub(crate) async fn open_migrated(settings: &Settings) -> Result<Database, Strin
 
 async fn seed(settings: Settings) -> Result<(), String> {
     let database = open_migrated(&settings).await?;
-    let summary = crate::seed::demo(&database.repositories()).await.map_err(|e| format!("seeding failed: {e}"))?;
+    let folder = crate::wiring::images_dir(&settings);
+    let files = headliner_files::LocalFileStore::open(&folder)
+        .map_err(|e| format!("cannot use the image folder {}: {e}", folder.display()))?;
+    let summary =
+        crate::seed::demo(&database.repositories(), &files).await.map_err(|e| format!("seeding failed: {e}"))?;
     tracing::info!(database = %settings.database.describe(), %summary, "demo data written");
     Ok(())
 }

@@ -18,7 +18,7 @@ use secrecy::SecretString;
 
 pub use database::DatabaseSettings;
 pub use raw::KEYS;
-pub use values::{IpList, LogFormat, OriginList};
+pub use values::{IpList, LogFormat, OriginList, RateSpec};
 
 use raw::RawSettings;
 
@@ -52,8 +52,32 @@ pub struct Settings {
     pub app_url: String,
     /// Reverse proxies whose `X-Forwarded-For` names the client.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Request rates per role (see [`RateSpec`]).
+    pub rate_limits: RateLimits,
+    /// Largest image upload.
+    pub image_max_bytes: usize,
+    /// How long a cached catalogue read may be served, and how many are kept.
+    pub cache_ttl: Duration,
+    pub cache_max_entries: u64,
     /// Where the settings came from, for the start-up log.
     pub config_file: Option<PathBuf>,
+}
+
+/// Request rates per role, slowest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimits {
+    pub anonymous: RateSpec,
+    pub customer: RateSpec,
+    pub talent: RateSpec,
+    pub admin: RateSpec,
+}
+
+impl Default for RateLimits {
+    /// 120, 300, 600 and 1200 requests a minute.
+    fn default() -> Self {
+        let per_minute = |requests| RateSpec::Limit { requests, period: Duration::from_secs(60) };
+        Self { anonymous: per_minute(120), customer: per_minute(300), talent: per_minute(600), admin: per_minute(1200) }
+    }
 }
 
 /// A refused configuration. `Display` is the one line the operator sees.
@@ -135,6 +159,17 @@ impl Settings {
         if mail_from.trim().is_empty() || !mail_from.contains('@') || mail_from.contains(['\r', '\n']) {
             return Err(invalid("mail_from", format!("`{mail_from}` is not a mail address")));
         }
+        let defaults = RateLimits::default();
+        let rate_limits = RateLimits {
+            anonymous: raw.rate_limit_anonymous.unwrap_or(defaults.anonymous),
+            customer: raw.rate_limit_customer.unwrap_or(defaults.customer),
+            talent: raw.rate_limit_talent.unwrap_or(defaults.talent),
+            admin: raw.rate_limit_admin.unwrap_or(defaults.admin),
+        };
+        let image_max_bytes =
+            in_range("image_max_bytes", raw.image_max_bytes.unwrap_or(10 * 1024 * 1024), 1024, 100 * 1024 * 1024)?;
+        let cache_ttl_secs = in_range("cache_ttl_secs", raw.cache_ttl_secs.unwrap_or(30), 0, 86_400)?;
+        let cache_max_entries = in_range("cache_max_entries", raw.cache_max_entries.unwrap_or(10_000), 0, 10_000_000)?;
         Ok(Self {
             bind: raw.bind.unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080))),
             data_dir,
@@ -153,6 +188,10 @@ impl Settings {
             workers,
             app_url: app_url.trim_end_matches('/').to_owned(),
             trusted_proxies: raw.trusted_proxies.map(|p| p.0).unwrap_or_default(),
+            rate_limits,
+            image_max_bytes,
+            cache_ttl: Duration::from_secs(cache_ttl_secs),
+            cache_max_entries,
             config_file,
         })
     }

@@ -3,11 +3,17 @@
 pub mod admin_users;
 pub mod auth;
 pub mod authn;
+pub mod body;
+pub mod bookings;
+pub mod cache;
+pub mod catalogue;
+pub mod cursor;
 pub mod docs;
 pub mod health;
 pub mod me;
 pub mod middleware;
 pub mod problem;
+pub mod rate_limit;
 pub mod throttle;
 
 use actix_web::error::{JsonPayloadError, QueryPayloadError};
@@ -34,12 +40,63 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     );
     docs::configure(cfg);
     accounts(cfg);
+    catalogue(cfg);
+    booking_routes(cfg);
+}
+
+fn user_only(route: actix_web::Route) -> actix_web::Route {
+    route.wrap(from_fn(authn::users_only))
+}
+
+/// The catalogue: public reads, writes for admins and the celebrity's talent.
+fn catalogue(cfg: &mut web::ServiceConfig) {
+    use catalogue::{calendar, images};
+    cfg.service(resource("/api/v1/categories", "GET").route(web::get().to(catalogue::list_categories)))
+        .service(
+            resource("/api/v1/celebrities", "GET, POST")
+                .route(web::get().to(catalogue::list_celebrities))
+                .route(user_only(web::post().to(catalogue::create_celebrity))),
+        )
+        .service(
+            resource("/api/v1/celebrities/{id}", "GET, PATCH, DELETE")
+                .route(web::get().to(catalogue::get_celebrity))
+                .route(user_only(web::patch().to(catalogue::update_celebrity)))
+                .route(user_only(web::delete().to(catalogue::delete_celebrity))),
+        )
+        .service(resource("/api/v1/celebrities/{id}/image", "POST").route(user_only(web::post().to(images::upload))))
+        .service(
+            resource("/api/v1/celebrities/{id}/availability", "GET").route(web::get().to(calendar::get_availability)),
+        )
+        .service(
+            resource("/api/v1/celebrities/{id}/blocked-periods", "GET, POST")
+                .route(user_only(web::get().to(calendar::list_blocked_periods)))
+                .route(user_only(web::post().to(calendar::create_blocked_period))),
+        )
+        .service(
+            resource("/api/v1/celebrities/{id}/blocked-periods/{period_id}", "DELETE")
+                .route(user_only(web::delete().to(calendar::delete_blocked_period))),
+        )
+        .service(resource("/api/v1/images/{file}", "GET").route(web::get().to(images::serve)));
+}
+
+/// Bookings: every route needs a signed-in account.
+fn booking_routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        resource("/api/v1/bookings", "GET, POST")
+            .route(user_only(web::get().to(bookings::list)))
+            .route(user_only(web::post().to(bookings::create))),
+    )
+    .service(resource("/api/v1/bookings/{id}", "GET").route(user_only(web::get().to(bookings::get))))
+    .service(resource("/api/v1/bookings/{id}/confirm", "POST").route(user_only(web::post().to(bookings::confirm))))
+    .service(resource("/api/v1/bookings/{id}/reject", "POST").route(user_only(web::post().to(bookings::reject))))
+    .service(resource("/api/v1/bookings/{id}/cancel", "POST").route(user_only(web::post().to(bookings::cancel))))
+    .service(resource("/api/v1/bookings/{id}/complete", "POST").route(user_only(web::post().to(bookings::complete))))
+    .service(resource("/api/v1/bookings/{id}/events", "GET").route(user_only(web::get().to(bookings::events))));
 }
 
 /// Accounts: sign-up, sessions, password reset and the caller's account. Routes that need a
 /// user are wrapped in `authn::users_only`, which answers 401 before the body is read.
 fn accounts(cfg: &mut web::ServiceConfig) {
-    let user_only = |route: actix_web::Route| route.wrap(from_fn(authn::users_only));
     cfg.service(resource("/api/v1/auth/register", "POST").route(web::post().to(auth::register)))
         .service(resource("/api/v1/auth/login", "POST").route(web::post().to(auth::login)))
         .service(resource("/api/v1/auth/refresh", "POST").route(web::post().to(auth::refresh)))

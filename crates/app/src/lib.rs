@@ -10,3 +10,4 @@ pub mod security;
 pub mod seed;
 pub mod startup;
 pub mod telemetry;
+pub mod wiring;

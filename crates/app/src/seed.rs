@@ -15,6 +15,8 @@
 //!   demo email address or slug that other rows hold. The whole data set is built and checked
 //!   against the domain rules first, so only a store failing part-way can leave part of it
 //!   written (and the error says so).
+//! - Every demo celebrity gets a portrait the program draws itself (no download), stored in
+//!   the image folder like an upload.
 //! - Demo accounts cannot log in with a password: see [`DEMO_PASSWORD_HASH`].
 
 mod accounts;
@@ -34,7 +36,8 @@ use headliner_domain::slug::InvalidSlug;
 use headliner_domain::time::TimeError;
 use headliner_ports::Repositories;
 use headliner_ports::bookings::{BookingQuery, BookingRepoError, BookingScope};
-use headliner_ports::celebrities::CelebrityRepoError;
+use headliner_ports::celebrities::{CelebrityRepoError, ImageRecord};
+use headliner_ports::files::{FileStore, FileStoreError, ImageFormat, StoredFileName};
 use headliner_ports::users::{NewAccount, UserRepoError};
 
 pub use accounts::DEMO_PASSWORD_HASH;
@@ -59,6 +62,8 @@ pub enum SeedError {
     Celebrities(#[source] CelebrityRepoError),
     #[error("the booking store failed ({PARTLY_WRITTEN}): {}", causes(.0))]
     Bookings(#[source] BookingRepoError),
+    #[error("the image folder failed ({PARTLY_WRITTEN}): {}", causes(.0))]
+    Files(#[source] FileStoreError),
     /// The built-in data set breaks a domain rule: a bug in the seed, found before writing.
     #[error("the built-in demo data is invalid (nothing was written): {0}")]
     InvalidData(#[from] DataError),
@@ -85,6 +90,8 @@ pub enum DataError {
     TimeOutOfRange,
     #[error("a booking refers to a demo account that does not exist")]
     MissingAccount,
+    #[error("the image folder failed ({PARTLY_WRITTEN}): {}", causes(.0))]
+    Files(#[source] FileStoreError),
 }
 
 impl From<UserRepoError> for SeedError {
@@ -164,13 +171,51 @@ impl DemoData {
     }
 }
 
-/// Writes the demo data set into an empty database and says what it wrote.
-pub async fn demo(repos: &Repositories) -> Result<SeedSummary, SeedError> {
+/// Writes the demo data set into an empty database (portraits into `files`) and says what it
+/// wrote.
+pub async fn demo(repos: &Repositories, files: &dyn FileStore) -> Result<SeedSummary, SeedError> {
     // The one clock reading; everything else derives from it.
-    let data = DemoData::build(SystemTime::now())?;
+    let now = SystemTime::now();
+    let data = DemoData::build(now)?;
     ensure_empty(repos).await?;
-    write(repos, data).await
+    let ids: Vec<_> = data.celebrities.iter().map(|c| c.id).collect();
+    let summary = write(repos, data).await?;
+    portraits(repos, files, &ids, now.into()).await?;
+    Ok(summary)
 }
+
+/// Every demo celebrity gets a portrait drawn by the program (an abstract pattern from its
+/// index), stored like an upload, so the catalogue has images without any download.
+async fn portraits(
+    repos: &Repositories,
+    files: &dyn FileStore,
+    celebrities: &[headliner_domain::ids::CelebrityId],
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<(), SeedError> {
+    for (index, celebrity) in celebrities.iter().enumerate() {
+        let id = ids::image_id(index);
+        let file_name = StoredFileName::new(&id.to_string(), ImageFormat::Png)
+            .map_err(|e| SeedError::Files(FileStoreError::Unavailable(Box::new(e))))?;
+        let bytes = headliner_files::portrait_png(index as u64, PORTRAIT_SIZE);
+        let byte_size = bytes.len() as u64;
+        files.put(file_name.clone(), bytes).await.map_err(SeedError::Files)?;
+        let record = ImageRecord {
+            id,
+            celebrity_id: *celebrity,
+            file_name,
+            width: PORTRAIT_SIZE,
+            height: PORTRAIT_SIZE,
+            byte_size,
+            created_at: at,
+        };
+        repos.celebrities.insert_image(record).await?;
+    }
+    tracing::info!(count = celebrities.len(), "demo portraits written");
+    Ok(())
+}
+
+/// Demo portraits are square, this many pixels a side.
+const PORTRAIT_SIZE: u32 = 256;
 
 /// Refuses a database that holds bookings, an admin account or the demo catalogue: any
 /// database in use has one of those. (A demo email address or slug that other rows hold

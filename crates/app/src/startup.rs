@@ -11,13 +11,18 @@ use actix_web::{App, HttpServer, http, web};
 use crate::accounts_wiring::{AccountsWiringError, account_ports};
 use crate::config::Settings;
 use crate::database::{Database, DatabaseError};
+use crate::http::bookings::idempotency::IdempotencyStore;
+use crate::http::cache::ReadCache;
+use crate::http::catalogue::images::UploadLimit;
 use crate::http::docs::OpenApiJson;
 use crate::http::health::HealthState;
 use crate::http::middleware::{
     BodyLimit, REQUEST_ID_HEADER, reject_oversized_bodies, request_id_and_access_log, security_headers,
 };
 use crate::http::problem::rewrite_as_problem;
+use crate::http::rate_limit::{RateLimiter, limit_rate};
 use crate::http::throttle::Throttle;
+use crate::wiring::{BookingEvents, booking_ports, catalogue_ports};
 
 /// Why the server could not start. Each message names the setting to fix.
 #[derive(Debug, thiserror::Error)]
@@ -26,6 +31,8 @@ pub enum StartupError {
     Database(#[from] DatabaseError),
     #[error(transparent)]
     Accounts(#[from] AccountsWiringError),
+    #[error("{0}")]
+    Images(String),
     #[error("the OpenAPI document cannot be serialised: {0}")]
     OpenApi(#[source] serde_json::Error),
     #[error("HEADLINER_BIND: cannot listen on {addr}: {source}")]
@@ -41,6 +48,7 @@ pub struct Application {
     port: u16,
     server: Server,
     database: Database,
+    events: std::sync::Arc<BookingEvents>,
 }
 
 impl std::fmt::Debug for Application {
@@ -67,6 +75,13 @@ impl Application {
         }
         let accounts = web::Data::new(account_ports(settings, &database).await?);
         let throttle = web::Data::new(Throttle::new(settings.trusted_proxies.clone()));
+        let events = std::sync::Arc::new(BookingEvents::new(1024));
+        let catalogue = web::Data::new(catalogue_ports(settings, &database).map_err(StartupError::Images)?);
+        let bookings = web::Data::new(booking_ports(settings, &database, events.clone()));
+        let read_cache = web::Data::new(ReadCache::new(settings.cache_ttl, settings.cache_max_entries));
+        let rate_limiter = web::Data::new(RateLimiter::new(settings.rate_limits));
+        let idempotency = web::Data::new(IdempotencyStore(database.repositories().idempotency));
+        let upload_limit = web::Data::new(UploadLimit(settings.image_max_bytes));
         let listener =
             TcpListener::bind(settings.bind).map_err(|source| StartupError::Bind { addr: settings.bind, source })?;
         let local = listener.local_addr().map_err(|source| StartupError::Bind { addr: settings.bind, source })?;
@@ -83,6 +98,12 @@ impl Application {
                 .app_data(openapi.clone())
                 .app_data(accounts.clone())
                 .app_data(throttle.clone())
+                .app_data(catalogue.clone())
+                .app_data(bookings.clone())
+                .app_data(read_cache.clone())
+                .app_data(rate_limiter.clone())
+                .app_data(idempotency.clone())
+                .app_data(upload_limit.clone())
                 .app_data(crate::http::json_config(limit))
                 .app_data(web::PayloadConfig::new(limit))
                 .app_data(crate::http::query_config())
@@ -96,6 +117,9 @@ impl Application {
                 // Innermost first: the body limit sits inside CORS (a 413 still carries CORS
                 // headers), CORS inside the problem rewriter (its refusals become problem+json),
                 // and compression outside it (problem bodies are compressed like any other).
+                // The rate limit first (innermost), so a refused request is cheap but still gets
+                // the outer layers' headers.
+                .wrap(from_fn(limit_rate))
                 .wrap(from_fn(reject_oversized_bodies))
                 .wrap(cors(&origins))
                 .wrap(ErrorHandlers::new().default_handler(rewrite_as_problem))
@@ -111,7 +135,7 @@ impl Application {
         .map_err(|source| StartupError::Bind { addr: settings.bind, source })?
         .run();
         tracing::info!(address = %local, "listening");
-        Ok(Self { port: local.port(), server, database })
+        Ok(Self { port: local.port(), server, database, events })
     }
 
     /// The port actually bound.
@@ -122,6 +146,11 @@ impl Application {
     /// The opened store (tests use it to inspect state).
     pub fn database(&self) -> &Database {
         &self.database
+    }
+
+    /// Live booking notices of this process.
+    pub fn events(&self) -> &BookingEvents {
+        &self.events
     }
 
     /// A handle to stop the server: `stop(true)` finishes in-flight requests first.
@@ -149,7 +178,16 @@ fn cors(origins: &[String]) -> Cors {
             http::header::HeaderName::from_static("idempotency-key"),
             REQUEST_ID_HEADER,
         ])
-        .expose_headers([REQUEST_ID_HEADER, http::header::ETAG, http::header::RETRY_AFTER, http::header::LOCATION])
+        .expose_headers([
+            REQUEST_ID_HEADER,
+            http::header::ETAG,
+            http::header::RETRY_AFTER,
+            http::header::LOCATION,
+            http::header::HeaderName::from_static("ratelimit-limit"),
+            http::header::HeaderName::from_static("ratelimit-remaining"),
+            http::header::HeaderName::from_static("ratelimit-reset"),
+            http::header::HeaderName::from_static("idempotent-replayed"),
+        ])
         .max_age(3600);
     for origin in origins {
         cors = cors.allowed_origin(origin);

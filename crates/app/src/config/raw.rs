@@ -6,7 +6,7 @@ use std::str::FromStr;
 
 use serde::Deserialize;
 
-use super::values::{IpList, LogFormat, OriginList};
+use super::values::{IpList, LogFormat, OriginList, RateSpec};
 use super::{ConfigError, Env};
 
 /// A settings key as operators know it.
@@ -67,6 +67,13 @@ settings_keys! {
     workers: usize => "HEADLINER_WORKERS",
     app_url: String => "HEADLINER_APP_URL",
     trusted_proxies: IpList => "HEADLINER_TRUSTED_PROXIES",
+    rate_limit_anonymous: RateSpec => "HEADLINER_RATE_LIMIT_ANONYMOUS",
+    rate_limit_customer: RateSpec => "HEADLINER_RATE_LIMIT_CUSTOMER",
+    rate_limit_talent: RateSpec => "HEADLINER_RATE_LIMIT_TALENT",
+    rate_limit_admin: RateSpec => "HEADLINER_RATE_LIMIT_ADMIN",
+    image_max_bytes: usize => "HEADLINER_IMAGE_MAX_BYTES",
+    cache_ttl_secs: u64 => "HEADLINER_CACHE_TTL_SECS",
+    cache_max_entries: u64 => "HEADLINER_CACHE_MAX_ENTRIES",
 }
 
 fn parse_env<T>(var: &str, value: &str) -> Result<T, ConfigError>

@@ -113,3 +113,42 @@ impl<'de> Deserialize<'de> for IpList {
         text.parse().map_err(serde::de::Error::custom)
     }
 }
+
+/// A request rate for one role: `<requests>/<period>` with the period `s`, `min` or `h`
+/// (e.g. `300/min`), or `off`. Enforced as a token bucket holding `requests` tokens, refilled
+/// evenly over the period, so a client may burst the whole allowance and then keeps its rate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RateSpec {
+    Off,
+    Limit { requests: u32, period: std::time::Duration },
+}
+
+impl FromStr for RateSpec {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim();
+        if s.eq_ignore_ascii_case("off") {
+            return Ok(Self::Off);
+        }
+        let usage = || format!("`{s}` is not a rate: use `<requests>/<s|min|h>` (e.g. `300/min`) or `off`");
+        let (requests, unit) = s.split_once('/').ok_or_else(usage)?;
+        let requests: u32 = requests.trim().parse().map_err(|_| usage())?;
+        let period = match unit.trim() {
+            "s" | "sec" => std::time::Duration::from_secs(1),
+            "min" | "m" => std::time::Duration::from_secs(60),
+            "h" | "hour" => std::time::Duration::from_secs(3600),
+            _ => return Err(usage()),
+        };
+        if requests == 0 || requests > 1_000_000 {
+            return Err(format!("`{s}`: requests must be 1..=1000000 (or say `off`)"));
+        }
+        Ok(Self::Limit { requests, period })
+    }
+}
+
+impl<'de> Deserialize<'de> for RateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer)?.parse().map_err(serde::de::Error::custom)
+    }
+}

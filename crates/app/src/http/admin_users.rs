@@ -4,7 +4,6 @@
 
 use actix_web::http::header;
 use actix_web::{HttpResponse, web};
-use chrono::{DateTime, Utc};
 use headliner_domain::ids::{CelebrityId, UserId};
 use headliner_ports::accounts::AccessChange;
 use headliner_services::accounts::AccountPorts;
@@ -14,12 +13,9 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::http::authn::AdminPrincipal;
+use crate::http::cursor::{bad_cursor, decode_time_cursor, encode_time_cursor, page_limit};
 use crate::http::me::{AccountRole, UserResponse};
 use crate::http::problem::{ApiError, FieldError, Problem};
-
-/// Page sizes: `?limit=` defaults to this, at most [`MAX_LIMIT`].
-const DEFAULT_LIMIT: u32 = 20;
-const MAX_LIMIT: u32 = 100;
 
 fn celebrity_problem(message: &str) -> ApiError {
     ApiError::Validation(vec![FieldError { field: "celebrity_id".into(), message: message.into() }])
@@ -59,23 +55,6 @@ pub struct UserList {
     pub next_cursor: Option<String>,
 }
 
-/// The cursor is opaque to clients: `<seconds>_<nanoseconds>_<id>` of the last item.
-fn encode_cursor((created_at, id): (DateTime<Utc>, UserId)) -> String {
-    format!("{}_{}_{}", created_at.timestamp(), created_at.timestamp_subsec_nanos(), id)
-}
-
-fn decode_cursor(cursor: &str) -> Option<(DateTime<Utc>, UserId)> {
-    let mut parts = cursor.splitn(3, '_');
-    let secs = parts.next()?.parse().ok()?;
-    let nanos = parts.next()?.parse().ok()?;
-    let id = parts.next()?.parse().ok()?;
-    Some((DateTime::from_timestamp(secs, nanos)?, id))
-}
-
-fn query_problem(field: &str, message: &str) -> ApiError {
-    ApiError::Validation(vec![FieldError { field: field.into(), message: message.into() }])
-}
-
 /// Every account, oldest first, keyset-paginated.
 #[utoipa::path(
     get,
@@ -96,17 +75,16 @@ pub async fn list(
     ports: web::Data<AccountPorts>,
     query: web::Query<ListUsersQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let limit = query.limit.unwrap_or(DEFAULT_LIMIT);
-    if !(1..=MAX_LIMIT).contains(&limit) {
-        return Err(query_problem("limit", "must be between 1 and 100"));
-    }
+    let limit = page_limit(query.limit)?;
     let after = match query.cursor.as_deref() {
         None => None,
-        Some(c) => Some(decode_cursor(c).ok_or_else(|| query_problem("cursor", "is not a cursor this API issued"))?),
+        Some(c) => Some(decode_time_cursor(c).ok_or_else(bad_cursor)?),
     };
     let page = list_users(&ports, &admin.actor, after, limit).await?;
-    let body =
-        UserList { items: page.items.into_iter().map(Into::into).collect(), next_cursor: page.next.map(encode_cursor) };
+    let body = UserList {
+        items: page.items.into_iter().map(Into::into).collect(),
+        next_cursor: page.next.map(encode_time_cursor),
+    };
     Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).json(body))
 }
 
@@ -152,19 +130,4 @@ pub async fn change(
     let change = AccessChange { role: role.into(), celebrity_id: celebrity_id.map(CelebrityId::from_uuid), disabled };
     let user = change_access(&ports, &admin.actor, UserId::from_uuid(id.into_inner()), change).await?;
     Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).json(UserResponse::from(user)))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_cursor_round_trips_to_the_nanosecond_and_garbage_is_refused() {
-        let at = DateTime::from_timestamp(1_767_225_600, 123_456_789).unwrap();
-        let id: UserId = "0190f3c2-1111-7000-8000-000000000001".parse().unwrap();
-        assert_eq!(decode_cursor(&encode_cursor((at, id))), Some((at, id)));
-        for bad in ["", "abc", "1_2", "1_2_not-a-uuid", "x_0_0190f3c2-1111-7000-8000-000000000001"] {
-            assert_eq!(decode_cursor(bad), None, "{bad}");
-        }
-    }
 }

@@ -11,7 +11,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_swagger_ui::{Config, SwaggerUi};
 
-use crate::http::{admin_users, auth, health, me, problem, resource};
+use crate::http::{admin_users, auth, body, bookings, catalogue, health, me, problem, resource};
 
 #[derive(Debug, OpenApi)]
 #[openapi(
@@ -20,7 +20,10 @@ use crate::http::{admin_users, auth, health, me, problem, resource};
         description = "Book celebrities and talent: catalogue, bookings, payments, notifications.\n\n\
             Errors are RFC 9457 `application/problem+json` bodies with a stable `code`.\n\n\
             Endpoints marked with a lock take `Authorization: Bearer <access_token>`; without a \
-            valid one they answer 401 with `WWW-Authenticate: Bearer`.",
+            valid one they answer 401 with `WWW-Authenticate: Bearer`.\n\n\
+            Every `/api/v1` request is rate limited per account (allowance by role) or, without a token, per \
+            client address; answers carry `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset`, and a \
+            refused request gets 429 `rate_limited` with `Retry-After`.",
         license(name = "MIT OR Apache-2.0")
     ),
     paths(
@@ -36,6 +39,26 @@ use crate::http::{admin_users, auth, health, me, problem, resource};
         me::me,
         admin_users::list,
         admin_users::change,
+        catalogue::list_categories,
+        catalogue::list_celebrities,
+        catalogue::create_celebrity,
+        catalogue::get_celebrity,
+        catalogue::update_celebrity,
+        catalogue::delete_celebrity,
+        catalogue::images::upload,
+        catalogue::images::serve,
+        catalogue::calendar::get_availability,
+        catalogue::calendar::list_blocked_periods,
+        catalogue::calendar::create_blocked_period,
+        catalogue::calendar::delete_blocked_period,
+        bookings::create,
+        bookings::list,
+        bookings::get,
+        bookings::confirm,
+        bookings::reject,
+        bookings::cancel,
+        bookings::complete,
+        bookings::events,
     ),
     components(schemas(
         problem::Problem,
@@ -52,6 +75,29 @@ use crate::http::{admin_users, auth, health, me, problem, resource};
         me::AccountRole,
         admin_users::UserList,
         admin_users::ChangeAccessRequest,
+        body::MoneyBody,
+        catalogue::CategoryBody,
+        catalogue::CategoryList,
+        catalogue::CelebrityBody,
+        catalogue::CelebrityList,
+        catalogue::CreateCelebrityRequest,
+        catalogue::UpdateCelebrityRequest,
+        catalogue::SortParam,
+        catalogue::images::ImageBody,
+        catalogue::images::ImageUpload,
+        catalogue::calendar::BusyKindBody,
+        catalogue::calendar::BusyBody,
+        catalogue::calendar::BusyList,
+        catalogue::calendar::BlockedPeriodBody,
+        catalogue::calendar::BlockedPeriodList,
+        catalogue::calendar::BlockPeriodRequest,
+        bookings::BookingBody,
+        bookings::BookingList,
+        bookings::CreateBookingRequest,
+        bookings::ReasonRequest,
+        bookings::EmptyRequest,
+        bookings::AuditBody,
+        bookings::AuditList,
     )),
     modifiers(&BearerAuth),
     tags(
@@ -59,6 +105,11 @@ use crate::http::{admin_users, auth, health, me, problem, resource};
         (name = "accounts", description = "Registration, sessions (JWT access tokens, rotating refresh tokens), \
             password reset, the caller's account. Login and password reset are throttled per account and per \
             client address (429 with `Retry-After`)."),
+        (name = "catalogue", description = "Categories, celebrity profiles, search, images, availability and blocked \
+            periods. Public reads carry an `ETag` and answer `If-None-Match` with 304."),
+        (name = "bookings", description = "Requesting and managing bookings. `Idempotency-Key` makes a request safe to \
+            retry; `If-Match` makes a change safe against concurrent edits. Each account sees only the bookings it \
+            is involved in (404 otherwise)."),
         (name = "admin", description = "Admin only; every route under `/api/v1/admin` denies anyone else (403)."),
     )
 )]

@@ -124,6 +124,15 @@ pub enum ApiError {
     /// The request conflicts with the current state; `code` says how (e.g. `email_taken`).
     #[error("{detail}")]
     Conflict { code: &'static str, detail: String },
+    /// `If-Match` named another version than the current one.
+    #[error("{0}")]
+    PreconditionFailed(String),
+    /// The payment gateway refused the money.
+    #[error("{0}")]
+    PaymentDeclined(String),
+    /// Semantically invalid with a stable `code` of its own (e.g. `idempotency_key_reused`).
+    #[error("{detail}")]
+    Unprocessable { code: &'static str, detail: String },
     /// A one-time token (password reset) is unknown, used or expired.
     #[error("{0}")]
     InvalidToken(&'static str),
@@ -153,6 +162,9 @@ impl ApiError {
             Self::NotFound(_) => "not_found",
             Self::Conflict { code, .. } => code,
             Self::InvalidToken(_) => "invalid_token",
+            Self::PreconditionFailed(_) => "version_conflict",
+            Self::PaymentDeclined(_) => "payment_declined",
+            Self::Unprocessable { code, .. } => code,
             Self::RateLimited { .. } => "rate_limited",
             Self::Unavailable | Self::DependencyFailed(_) => "service_unavailable",
             Self::Internal(_) => "internal_error",
@@ -168,7 +180,11 @@ impl ResponseError for ApiError {
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
-            Self::Validation(_) | Self::InvalidToken(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Validation(_) | Self::InvalidToken(_) | Self::Unprocessable { .. } => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
+            Self::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
+            Self::PaymentDeclined(_) => StatusCode::PAYMENT_REQUIRED,
             Self::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
@@ -216,6 +232,9 @@ impl ResponseError for ApiError {
             | Self::NotFound(_)
             | Self::Conflict { .. }
             | Self::InvalidToken(_)
+            | Self::PreconditionFailed(_)
+            | Self::PaymentDeclined(_)
+            | Self::Unprocessable { .. }
             | Self::Internal(_) => {}
         }
         response

@@ -66,18 +66,18 @@ impl From<Limited> for ApiError {
 }
 
 #[derive(Debug)]
-struct Bucket {
-    tokens: u32,
+pub(crate) struct Bucket {
+    pub(crate) tokens: u32,
     /// When the last whole token was added (or the bucket was last full).
-    since: Instant,
+    pub(crate) since: Instant,
 }
 
 impl Bucket {
-    fn full(policy: BucketPolicy, now: Instant) -> Self {
+    pub(crate) fn full(policy: BucketPolicy, now: Instant) -> Self {
         Self { tokens: policy.burst, since: now }
     }
 
-    fn refill(&mut self, policy: BucketPolicy, now: Instant) {
+    pub(crate) fn refill(&mut self, policy: BucketPolicy, now: Instant) {
         let elapsed = now.saturating_duration_since(self.since);
         let steps = elapsed.as_nanos() / policy.refill.as_nanos().max(1);
         let steps = u32::try_from(steps).unwrap_or(u32::MAX);
@@ -91,15 +91,18 @@ impl Bucket {
     }
 
     /// Zero when a token is there, else the time until the next one.
-    fn wait(&self, policy: BucketPolicy, now: Instant) -> Duration {
+    pub(crate) fn wait(&self, policy: BucketPolicy, now: Instant) -> Duration {
         if self.tokens > 0 { Duration::ZERO } else { (self.since + policy.refill).saturating_duration_since(now) }
     }
 }
 
-type Buckets<K> = Cache<K, Arc<Mutex<Bucket>>>;
+pub(crate) type Buckets<K> = Cache<K, Arc<Mutex<Bucket>>>;
 
 /// At most `max_keys` buckets; one untouched until it would be full again is forgotten.
-fn buckets<K: std::hash::Hash + Eq + Send + Sync + 'static>(policy: BucketPolicy, max_keys: u64) -> Buckets<K> {
+pub(crate) fn buckets<K: std::hash::Hash + Eq + Send + Sync + 'static>(
+    policy: BucketPolicy,
+    max_keys: u64,
+) -> Buckets<K> {
     Cache::builder().max_capacity(max_keys).time_to_idle(policy.idle_until_full().max(Duration::from_secs(1))).build()
 }
 
@@ -212,7 +215,7 @@ fn account_key(email: &str) -> String {
 }
 
 /// IPv4 addresses as they are; IPv6 by their /64 network.
-fn client_key(ip: IpAddr) -> IpAddr {
+pub(crate) fn client_key(ip: IpAddr) -> IpAddr {
     match ip.to_canonical() {
         IpAddr::V4(v4) => IpAddr::V4(v4),
         IpAddr::V6(v6) => {

@@ -1,10 +1,10 @@
 //! Deterministic ids, so that seeding two empty databases gives the same rows:
 //! `5eed0000-000K-8000-8000-NNNNNNNNNNNN`, where `K` is the kind (1 user, 2 celebrity,
-//! 3 booking) and `N` counts from 1 in hexadecimal. The version nibble says 8 ("custom", RFC
+//! 3 booking, 4 image) and `N` counts from 1 in hexadecimal. The version nibble says 8 ("custom", RFC
 //! 9562) and the variant bits are the RFC ones, so the ids are valid UUIDs that a v4
 //! generator can never produce.
 
-use headliner_domain::ids::{BookingId, CelebrityId, UserId};
+use headliner_domain::ids::{BookingId, CelebrityId, ImageId, UserId};
 use uuid::Uuid;
 
 const PREFIX: u128 = 0x5eed_0000_0000_8000_8000_0000_0000_0000;
@@ -15,6 +15,7 @@ enum Kind {
     User = 1,
     Celebrity = 2,
     Booking = 3,
+    Image = 4,
 }
 
 /// The `index`-th (from 0) id of `kind`.
@@ -35,4 +36,9 @@ pub(super) fn user_id(index: usize) -> UserId {
 
 pub(super) fn booking_id(index: usize) -> BookingId {
     BookingId::from_uuid(id(Kind::Booking, index))
+}
+
+/// The id of the `index`-th demo celebrity's portrait.
+pub(super) fn image_id(index: usize) -> ImageId {
+    ImageId::from_uuid(id(Kind::Image, index))
 }

@@ -4,23 +4,7 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::helpers::{PASSWORD, Store, TestApp, assert_problem, postgres_or_skip, spawn_app, spawn_app_with};
-
-/// `name` runs `scenario` on SQLite; `name_on_postgres` on a fresh Postgres database.
-macro_rules! on_both_stores {
-    ($($name:ident, $pg_name:ident => $scenario:ident;)*) => {$(
-        #[tokio::test]
-        async fn $name() {
-            $scenario(&spawn_app().await).await;
-        }
-
-        #[tokio::test]
-        async fn $pg_name() {
-            let Some(store) = postgres_or_skip(stringify!($pg_name)) else { return };
-            $scenario(&spawn_app_with(store, &[], None).await).await;
-        }
-    )*};
-}
+use crate::helpers::{PASSWORD, Store, TestApp, assert_problem, on_both_stores, spawn_app, spawn_app_with};
 
 on_both_stores! {
     register_returns_201_with_a_session_then_login_returns_200,

@@ -40,6 +40,10 @@ pub fn test_settings(data_dir: &std::path::Path, database_url: Option<&str>, ext
     env.insert("HEADLINER_WORKERS".into(), "2".into());
     env.insert("HEADLINER_SHUTDOWN_TIMEOUT_SECS".into(), "10".into());
     env.insert("HEADLINER_JWT_SECRET".into(), TEST_JWT_SECRET.into());
+    // Tests make many requests from one address; the rate-limit tests set their own limits.
+    for role in ["ANONYMOUS", "CUSTOMER", "TALENT", "ADMIN"] {
+        env.insert(format!("HEADLINER_RATE_LIMIT_{role}"), "off".into());
+    }
     if let Some(url) = database_url {
         env.insert("DATABASE_URL".into(), url.into());
     }
@@ -71,6 +75,24 @@ pub async fn spawn_app_with(store: Store, extra: &[(&str, &str)], routes: Option
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     TestApp { address, client, handle, server, postgres, database, jwt_secret, _data_dir: data_dir }
 }
+
+/// `name` runs `scenario(&TestApp)` on SQLite; `pg_name` on a fresh Postgres database (or
+/// reports itself skipped when no test server is configured).
+macro_rules! on_both_stores {
+    ($($name:ident, $pg_name:ident => $scenario:ident;)*) => {$(
+        #[tokio::test]
+        async fn $name() {
+            $scenario(&$crate::helpers::spawn_app().await).await;
+        }
+
+        #[tokio::test]
+        async fn $pg_name() {
+            let Some(store) = $crate::helpers::postgres_or_skip(stringify!($pg_name)) else { return };
+            $scenario(&$crate::helpers::spawn_app_with(store, &[], None).await).await;
+        }
+    )*};
+}
+pub(crate) use on_both_stores;
 
 /// A Postgres store for `test`, or `None` (announced as skipped) without a test server.
 pub fn postgres_or_skip(test: &str) -> Option<Store> {
@@ -273,4 +295,73 @@ impl TestApp {
             })
             .collect()
     }
+}
+
+/// The people of a booking scenario: an admin, two customers, and a talent account linked to
+/// `celebrity` (a live profile in category `music`, 1000.00 USD an hour).
+#[derive(Debug, Clone)]
+pub struct People {
+    pub admin: Account,
+    pub customer: Account,
+    pub other_customer: Account,
+    pub talent: Account,
+    pub celebrity: String,
+}
+
+impl TestApp {
+    /// Signs everyone of [`People`] up (emails made unique by `tag`).
+    pub async fn people(&self, tag: &str) -> People {
+        use headliner_domain::role::Role;
+        let admin = self.account_with_role(&format!("admin-{tag}@example.com"), Role::Admin).await;
+        let customer = self.sign_up(&format!("customer-{tag}@example.com")).await;
+        let other_customer = self.sign_up(&format!("other-{tag}@example.com")).await;
+        let talent = self.account_with_role(&format!("talent-{tag}@example.com"), Role::Talent).await;
+        let me: serde_json::Value = self.me(&talent.access).await.json().await.unwrap();
+        let celebrity = me["celebrity_id"].as_str().expect("the talent is linked").to_owned();
+        People { admin, customer, other_customer, talent, celebrity }
+    }
+
+    /// A JSON request with an optional bearer token and extra headers.
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&serde_json::Value>,
+        bearer: Option<&str>,
+        headers: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let mut request = self.request(method, path);
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        if let Some(token) = bearer {
+            request = request.bearer_auth(token);
+        }
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        request.send().await.expect("request sent")
+    }
+
+    /// Requests a booking of `celebrity` starting `days_ahead` days from now, lasting `hours`.
+    pub async fn book(&self, customer: &Account, celebrity: &str, days_ahead: i64, hours: i64) -> reqwest::Response {
+        let body = booking_body(celebrity, days_ahead, hours);
+        self.call(Method::POST, "/api/v1/bookings", Some(&body), Some(&customer.access), &[]).await
+    }
+}
+
+/// A valid booking request body: `days_ahead` days from now at 18:00 UTC, `hours` long.
+pub fn booking_body(celebrity: &str, days_ahead: i64, hours: i64) -> serde_json::Value {
+    let day = (chrono::Utc::now() + chrono::Duration::days(days_ahead)).date_naive();
+    let start = day.and_hms_opt(18, 0, 0).unwrap().and_utc();
+    let end = start + chrono::Duration::hours(hours);
+    serde_json::json!({
+        "celebrity_id": celebrity,
+        "starts_at": start.to_rfc3339(),
+        "ends_at": end.to_rfc3339(),
+        "timezone": "Europe/London",
+        "event_type": "appearance",
+        "location": "Royal Albert Hall, London",
+        "message": "Looking forward to it",
+    })
 }

@@ -4,11 +4,15 @@
 mod auth;
 mod backup;
 mod binary;
+mod bookings;
+mod catalogue;
 mod docs;
 mod health;
 mod helpers;
+mod images;
 mod middleware;
 mod problems;
+mod rate_limits;
 mod roles;
 mod seed;
 mod shutdown;

@@ -2,9 +2,10 @@
 //! the OpenAPI document, so a new protected route cannot be left out), and admin user
 //! management.
 //!
-//! Resources of another user answer 404 where the caller may not see them; for now the only
-//! per-user routes are admin ones, which answer 403 to every non-admin (deny by default), and
-//! logout, which silently ignores a refresh token of someone else.
+//! Resources of another user answer 404 where the caller may not see them (bookings), admin
+//! routes answer 403 to every non-admin (deny by default), catalogue writes 403 to everyone but
+//! admins and the celebrity's own talent, and logout silently ignores a refresh token of
+//! someone else.
 
 use headliner_domain::role::Role;
 use reqwest::Method;
@@ -22,6 +23,7 @@ enum Who {
 
 const USERS: &[Who] = &[Who::Customer, Who::Talent, Who::Admin];
 const ADMINS: &[Who] = &[Who::Admin];
+const CUSTOMERS: &[Who] = &[Who::Customer];
 
 /// One operation: how to call it, who may, and what an allowed caller gets.
 struct Operation {
@@ -61,6 +63,67 @@ fn route_table(victim: &str) -> Vec<Operation> {
         // Not a route: still hidden behind the admin check (deny by default).
         op(Method::GET, "", "/api/v1/admin/not-a-route".into(), ADMINS, 404),
         op(Method::DELETE, "", "/api/v1/admin/users".into(), ADMINS, 405),
+        // The catalogue's writes, on a celebrity nobody manages: admins reach the store (404),
+        // everyone else is refused first (talent manage only their own celebrity).
+        Operation {
+            body: Some(json!({"name": "Matrix Star", "category": "music",
+                "base_price": {"amount_minor": 1000, "currency": "USD"}})),
+            ..op(Method::POST, "/api/v1/celebrities", "/api/v1/celebrities".into(), ADMINS, 201)
+        },
+        Operation {
+            body: Some(json!({"bio": "x"})),
+            ..op(Method::PATCH, "/api/v1/celebrities/{id}", format!("/api/v1/celebrities/{unknown}"), ADMINS, 404)
+        },
+        op(Method::DELETE, "/api/v1/celebrities/{id}", format!("/api/v1/celebrities/{unknown}"), ADMINS, 404),
+        // JSON is not multipart: the admin gets that far (415); others are refused before.
+        Operation {
+            body: Some(json!({})),
+            ..op(
+                Method::POST,
+                "/api/v1/celebrities/{id}/image",
+                format!("/api/v1/celebrities/{unknown}/image"),
+                ADMINS,
+                415,
+            )
+        },
+        op(
+            Method::GET,
+            "/api/v1/celebrities/{id}/blocked-periods",
+            format!("/api/v1/celebrities/{unknown}/blocked-periods"),
+            ADMINS,
+            404,
+        ),
+        Operation {
+            body: Some(json!({"starts_at": "2099-01-01T00:00:00Z", "ends_at": "2099-01-02T00:00:00Z"})),
+            ..op(
+                Method::POST,
+                "/api/v1/celebrities/{id}/blocked-periods",
+                format!("/api/v1/celebrities/{unknown}/blocked-periods"),
+                ADMINS,
+                404,
+            )
+        },
+        op(
+            Method::DELETE,
+            "/api/v1/celebrities/{id}/blocked-periods/{period_id}",
+            format!("/api/v1/celebrities/{unknown}/blocked-periods/{unknown}"),
+            ADMINS,
+            404,
+        ),
+        // Bookings: only customers request (here of an unknown celebrity: 422); everyone signed
+        // in lists; a booking the caller cannot see is a 404 for every role.
+        Operation {
+            body: Some(json!({"celebrity_id": unknown, "starts_at": "2099-01-01T18:00:00Z",
+                "ends_at": "2099-01-01T19:00:00Z", "timezone": "UTC", "event_type": "speech", "location": "Hall"})),
+            ..op(Method::POST, "/api/v1/bookings", "/api/v1/bookings".into(), CUSTOMERS, 422)
+        },
+        op(Method::GET, "/api/v1/bookings", "/api/v1/bookings".into(), USERS, 200),
+        op(Method::GET, "/api/v1/bookings/{id}", format!("/api/v1/bookings/{unknown}"), USERS, 404),
+        op(Method::GET, "/api/v1/bookings/{id}/events", format!("/api/v1/bookings/{unknown}/events"), USERS, 404),
+        op(Method::POST, "/api/v1/bookings/{id}/confirm", format!("/api/v1/bookings/{unknown}/confirm"), USERS, 404),
+        op(Method::POST, "/api/v1/bookings/{id}/reject", format!("/api/v1/bookings/{unknown}/reject"), USERS, 404),
+        op(Method::POST, "/api/v1/bookings/{id}/cancel", format!("/api/v1/bookings/{unknown}/cancel"), USERS, 404),
+        op(Method::POST, "/api/v1/bookings/{id}/complete", format!("/api/v1/bookings/{unknown}/complete"), USERS, 404),
         op(Method::POST, "/api/v1/auth/logout-all", "/api/v1/auth/logout-all".into(), USERS, 204),
     ]
 }

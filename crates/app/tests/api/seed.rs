@@ -80,6 +80,10 @@ async fn seeds_once_then_refuses(database_url: Option<&str>) {
         currencies.insert(celebrity.base_price.currency.code().to_owned());
         let talent = repos.users.talent_of(celebrity.id).await.unwrap();
         assert_eq!(talent.len(), 1, "one talent account per celebrity");
+        // Every demo celebrity has a portrait, stored under the data folder, that decodes.
+        let image = repos.celebrities.profile(celebrity.id).await.unwrap().image.expect("a portrait");
+        let bytes = std::fs::read(dir.path().join("data/images").join(image.as_str())).expect("the portrait file");
+        assert!(image::load_from_memory(&bytes).is_ok_and(|i| i.width() == 256), "{image}");
         assert_eq!((talent[0].role, talent[0].celebrity_id), (Role::Talent, Some(celebrity.id)));
     }
     assert!(readable >= 50, "{readable} celebrities");

@@ -8,7 +8,15 @@ use actix_web::http::header::CONTENT_LENGTH;
 use actix_web::middleware::Next;
 use actix_web::{Error, ResponseError, web};
 
+use crate::http::catalogue::images::{FRAMING_ALLOWANCE, UploadLimit};
 use crate::http::problem::ApiError;
+
+/// `/api/v1/celebrities/{id}/image`.
+fn is_image_upload(path: &str) -> bool {
+    path.strip_prefix("/api/v1/celebrities/")
+        .and_then(|rest| rest.strip_suffix("/image"))
+        .is_some_and(|id| !id.is_empty() && !id.contains('/'))
+}
 
 /// The configured maximum request body, shared with the middleware as app data.
 #[derive(Debug, Clone, Copy)]
@@ -18,7 +26,13 @@ pub async fn reject_oversized_bodies(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, Error> {
-    let limit = req.app_data::<web::Data<BodyLimit>>().map_or(usize::MAX, |l| l.0);
+    let mut limit = req.app_data::<web::Data<BodyLimit>>().map_or(usize::MAX, |l| l.0);
+    if is_image_upload(req.path()) {
+        // Image uploads have their own, larger limit (enforced again while the part is read).
+        if let Some(upload) = req.app_data::<web::Data<UploadLimit>>() {
+            limit = upload.0 + FRAMING_ALLOWANCE;
+        }
+    }
     let declared =
         req.headers().get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u64>().ok());
     if declared.is_some_and(|len| len > limit as u64) {
