@@ -242,7 +242,9 @@ pub async fn list_celebrities(
     };
     let query = profiles::catalogue_query(filters)?;
     let scope = if query.free_during.is_some() { Scope::Calendar } else { Scope::Catalogue };
-    let key = format!("list:{query:?}");
+    // The raw query string names the response (it was just validated); cheaper than
+    // formatting the parsed query, and two spellings of one query merely cache twice.
+    let key = format!("list:{}", req.query_string());
     let rendered = cache
         .get_or_render(scope, key, async {
             let page = ports.celebrities.search(query).await.map_err(CatalogueError::from)?;

@@ -3,7 +3,8 @@
 //! client address (IPv6 by /64, `X-Forwarded-For` only from trusted proxies). Each role has its
 //! own allowance from the configuration (anonymous < customer < talent < admin by default).
 //!
-//! Every answer under `/api/v1` carries `RateLimit-Limit`, `RateLimit-Remaining` and
+//! Image files (`/api/v1/images/...`, immutable, browser-cached) are not counted. Every other
+//! answer under `/api/v1` carries `RateLimit-Limit`, `RateLimit-Remaining` and
 //! `RateLimit-Reset` (IETF draft `ratelimit-headers`); a refused request gets 429 problem+json
 //! with `Retry-After` and reaches no handler. The key tables are bounded moka caches, so a
 //! flood of distinct clients cannot grow memory without bound; an evicted bucket was idle or
@@ -154,7 +155,10 @@ pub async fn limit_rate<B: MessageBody>(
     next: Next<B>,
 ) -> Result<ServiceResponse<EitherBody<B>>, Error> {
     let limiter = req.app_data::<web::Data<RateLimiter>>().cloned();
-    let Some(limiter) = limiter.filter(|_| req.path().starts_with("/api/v1/")) else {
+    // Image files are immutable and cached by browsers for a year: a catalogue page loads
+    // twenty at once, so they do not count against the API allowance.
+    let limited = req.path().starts_with("/api/v1/") && !req.path().starts_with("/api/v1/images/");
+    let Some(limiter) = limiter.filter(|_| limited) else {
         return next.call(req).await.map(ServiceResponse::map_into_left_body);
     };
     let Some(verdict) = limiter.take(caller_of(&req), Instant::now()) else {

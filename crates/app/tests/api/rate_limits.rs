@@ -22,6 +22,9 @@ async fn each_role_gets_its_burst_then_429_with_retry_after() {
     // The five sign-ups and logins above spent the anonymous bucket of 127.0.0.1.
     let anonymous = app.get("/api/v1/categories").await;
     assert_problem_rate_limited(anonymous).await;
+    // Image files do not count: the refused client still gets them (here a 404, not a 429).
+    let image = app.get("/api/v1/images/00000000-0000-0000-0000-000000000000.png").await;
+    assert_problem(image, 404, "not_found").await;
 
     for (who, burst) in [(&customer, 5), (&talent, 7), (&admin, 9)] {
         let mut allowed = 0;
