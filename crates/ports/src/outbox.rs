@@ -2,7 +2,7 @@
 //! afterwards by a relay with retries. Nothing is sent that was not committed.
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use headliner_domain::email::EmailAddress;
 use headliner_domain::ids::{BookingId, OutboxMessageId};
 use headliner_domain::money::Money;
@@ -41,10 +41,64 @@ pub enum OutboxStatus {
     Dead,
 }
 
+/// A message the relay has claimed: nobody else claims it until `lease_until`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClaimedMessage {
+    pub message: OutboxMessage,
+    /// Delivery attempts that ended (sent, failed or dead) before this claim.
+    pub attempts: u32,
+    /// The end of the lease, exactly as stored (whole microseconds): the fencing token to pass
+    /// back to `mark_sent`, `mark_failed`, `mark_dead` and `release`.
+    pub lease_until: DateTime<Utc>,
+}
+
+/// A message with its delivery state, for the admin view.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutboxEntry {
+    pub message: OutboxMessage,
+    pub status: OutboxStatus,
+    /// Delivery attempts that ended (sent, failed or dead); 0 again after `retry_dead`.
+    pub attempts: u32,
+    /// When a pending message is due next (for sent and dead ones: when it last was).
+    pub next_attempt_at: DateTime<Utc>,
+    /// The error of the last failed attempt (at most [`LAST_ERROR_MAX_CHARS`] characters); kept
+    /// until a later failure overwrites it.
+    pub last_error: Option<String>,
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
+/// Counts for the relay's metrics.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OutboxStats {
+    /// Pending messages, due or not, claimed or not.
+    pub pending: u64,
+    /// Pending messages with `next_attempt_at <= now` (the backlog; claimed ones included).
+    pub due: u64,
+    pub dead: u64,
+    pub sent: u64,
+    /// `now - min(next_attempt_at)` over the due messages; `None` when nothing is due.
+    pub oldest_due_age: Option<Duration>,
+}
+
+/// `last_error` is cut to this many characters (not bytes) when stored.
+pub const LAST_ERROR_MAX_CHARS: usize = 2000;
+
+/// `error` cut to [`LAST_ERROR_MAX_CHARS`] characters, as the stores keep it.
+pub fn clip_error(error: &str) -> String {
+    error.chars().take(LAST_ERROR_MAX_CHARS).collect()
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum OutboxRepoError {
     #[error("no such outbox message")]
     NotFound,
+    /// The message is no longer pending under the lease given: the lease expired and another
+    /// claim took it, it was released, or it was already marked. Nothing was changed.
+    #[error("the outbox message is no longer held under this lease")]
+    LeaseLost,
+    /// `retry_dead` of a message that is pending or sent. Nothing was changed.
+    #[error("the outbox message is not dead")]
+    NotDead,
     #[error("the outbox is unavailable")]
     Unavailable(#[source] Source),
 }
@@ -57,4 +111,70 @@ pub trait OutboxRepository: Send + Sync {
 
     /// Messages in `status`, oldest first, at most `limit`.
     async fn list(&self, status: OutboxStatus, limit: u32) -> Result<Vec<OutboxMessage>, OutboxRepoError>;
+
+    /// Claims at most `limit` pending messages that are due (`next_attempt_at <= now`) and not
+    /// leased (`locked_until` null or `<= now`), earliest due first, leasing each until
+    /// `now + lease` (cut to whole microseconds) in the same statement (Postgres: `FOR UPDATE
+    /// SKIP LOCKED`, so concurrent claimers never get the same message; SQLite: one IMMEDIATE
+    /// transaction). Attempts are not counted here but when the claim ends (`mark_*`).
+    async fn claim_due(
+        &self,
+        now: DateTime<Utc>,
+        lease: Duration,
+        limit: u32,
+    ) -> Result<Vec<ClaimedMessage>, OutboxRepoError>;
+
+    /// The claimed message was delivered: status sent, `sent_at = at`, attempts + 1, lease
+    /// cleared. Only while it is still pending under `lease_until` (the fencing token), else
+    /// `LeaseLost`; `NotFound` when there is no such message.
+    async fn mark_sent(
+        &self,
+        id: OutboxMessageId,
+        lease_until: DateTime<Utc>,
+        at: DateTime<Utc>,
+    ) -> Result<(), OutboxRepoError>;
+
+    /// The attempt failed and will be retried: attempts + 1, `last_error` (clipped, see
+    /// [`clip_error`]), `next_attempt_at` as given (the caller's backoff), lease cleared. Same
+    /// fencing and errors as `mark_sent`.
+    async fn mark_failed(
+        &self,
+        id: OutboxMessageId,
+        lease_until: DateTime<Utc>,
+        error: String,
+        next_attempt_at: DateTime<Utc>,
+    ) -> Result<(), OutboxRepoError>;
+
+    /// The attempt failed for the last time: status dead, attempts + 1, `last_error` (clipped),
+    /// lease cleared. `at` is stored as `next_attempt_at` (when it died). Same fencing and
+    /// errors as `mark_sent`.
+    async fn mark_dead(
+        &self,
+        id: OutboxMessageId,
+        lease_until: DateTime<Utc>,
+        error: String,
+        at: DateTime<Utc>,
+    ) -> Result<(), OutboxRepoError>;
+
+    /// Gives claims back unattempted (graceful shutdown): clears the lease of each message
+    /// still pending under its lease, without counting an attempt; others are left alone.
+    /// Returns how many were released.
+    async fn release(&self, claims: Vec<(OutboxMessageId, DateTime<Utc>)>) -> Result<u64, OutboxRepoError>;
+
+    /// An admin's retry of a dead message: pending again, due at `now`, attempts 0, no lease
+    /// (`last_error` is kept). `NotFound` when there is no such message, `NotDead` when it is
+    /// pending or sent.
+    async fn retry_dead(&self, id: OutboxMessageId, now: DateTime<Utc>) -> Result<(), OutboxRepoError>;
+
+    /// Messages in `status` with their delivery state, oldest first by `(created_at, id)`, at
+    /// most `limit`, starting after the keyset `after` (the last entry's `(created_at, id)`).
+    async fn list_details(
+        &self,
+        status: OutboxStatus,
+        limit: u32,
+        after: Option<(DateTime<Utc>, OutboxMessageId)>,
+    ) -> Result<Vec<OutboxEntry>, OutboxRepoError>;
+
+    /// Counts per status and the age of the oldest due message, as of `now`.
+    async fn stats(&self, now: DateTime<Utc>) -> Result<OutboxStats, OutboxRepoError>;
 }

@@ -9,6 +9,7 @@ mod calendar;
 mod catalogue;
 mod concurrency;
 mod others;
+mod relay;
 mod sessions;
 mod world;
 
@@ -20,6 +21,7 @@ pub use catalogue::*;
 pub use concurrency::*;
 pub use headliner_ports::Repositories as Repos;
 pub use others::*;
+pub use relay::*;
 pub use sessions::*;
 pub use world::World;
 
@@ -44,6 +46,15 @@ macro_rules! repository_contract_tests {
             two_concurrent_changes_of_one_booking_exactly_one_wins,
             templates_are_saved_read_and_reset_with_an_audit_trail,
             outbox_messages_are_listed_by_status_oldest_first,
+            claims_take_only_due_unleased_pending_messages_earliest_first_up_to_the_limit,
+            a_claimed_message_is_claimed_again_only_once_its_lease_expires,
+            stale_leases_change_nothing_and_unknown_messages_are_not_found,
+            a_failure_counts_an_attempt_keeps_the_error_and_waits_for_the_backoff,
+            a_dead_message_is_listed_and_an_admin_retry_makes_it_claimable_again,
+            releasing_claims_makes_them_claimable_at_once_without_counting_an_attempt,
+            stats_count_each_status_and_age_the_oldest_due_message,
+            detailed_lists_page_by_creation_and_id_without_repeats_or_gaps,
+            concurrent_claimers_together_get_every_due_message_exactly_once,
             idempotency_keys_are_claimed_once_completed_and_released,
             registering_stores_the_account_with_its_outbox_atomically_and_emails_are_unique_ignoring_case,
             credentials_are_found_by_email_in_any_case_and_by_id,
