@@ -59,6 +59,8 @@ pub struct Settings {
     /// How long a cached catalogue read may be served, and how many are kept.
     pub cache_ttl: Duration,
     pub cache_max_entries: u64,
+    /// Whether `serve` runs the outbox relay (sending mail and payment follow-ups).
+    pub outbox_relay: bool,
     /// Where the settings came from, for the start-up log.
     pub config_file: Option<PathBuf>,
 }
@@ -192,6 +194,7 @@ impl Settings {
             image_max_bytes,
             cache_ttl: Duration::from_secs(cache_ttl_secs),
             cache_max_entries,
+            outbox_relay: raw.outbox_relay.unwrap_or(true),
             config_file,
         })
     }

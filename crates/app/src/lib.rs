@@ -6,6 +6,7 @@ pub mod cli;
 pub mod config;
 pub mod database;
 pub mod http;
+pub mod relay;
 pub mod security;
 pub mod seed;
 pub mod startup;

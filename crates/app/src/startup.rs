@@ -22,7 +22,9 @@ use crate::http::middleware::{
 use crate::http::problem::rewrite_as_problem;
 use crate::http::rate_limit::{RateLimiter, limit_rate};
 use crate::http::throttle::Throttle;
-use crate::wiring::{BookingEvents, booking_ports, catalogue_ports};
+use crate::relay::Relay;
+use crate::wiring::{BookingEvents, booking_ports, catalogue_ports, relay_ports};
+use headliner_services::relay::RelayPolicy;
 
 /// Why the server could not start. Each message names the setting to fix.
 #[derive(Debug, thiserror::Error)]
@@ -33,6 +35,8 @@ pub enum StartupError {
     Accounts(#[from] AccountsWiringError),
     #[error("{0}")]
     Images(String),
+    #[error("{0}")]
+    Mail(String),
     #[error("the OpenAPI document cannot be serialised: {0}")]
     OpenApi(#[source] serde_json::Error),
     #[error("HEADLINER_BIND: cannot listen on {addr}: {source}")]
@@ -49,6 +53,8 @@ pub struct Application {
     server: Server,
     database: Database,
     events: std::sync::Arc<BookingEvents>,
+    relay: Option<Relay>,
+    grace: Duration,
 }
 
 impl std::fmt::Debug for Application {
@@ -135,7 +141,15 @@ impl Application {
         .map_err(|source| StartupError::Bind { addr: settings.bind, source })?
         .run();
         tracing::info!(address = %local, "listening");
-        Ok(Self { port: local.port(), server, database, events })
+        let relay = if settings.outbox_relay {
+            let ports = relay_ports(settings, &database).map_err(StartupError::Mail)?;
+            tracing::info!("outbox relay running");
+            Some(Relay::spawn(ports, RelayPolicy::default(), Duration::from_millis(500)))
+        } else {
+            tracing::info!("outbox relay off (HEADLINER_OUTBOX_RELAY=false): messages wait in the outbox");
+            None
+        };
+        Ok(Self { port: local.port(), server, database, events, relay, grace: settings.shutdown_timeout })
     }
 
     /// The port actually bound.
@@ -158,9 +172,19 @@ impl Application {
         self.server.handle()
     }
 
-    /// Serves until stopped through a [`ServerHandle`].
+    /// The relay's totals, when it runs.
+    pub fn relay_counters(&self) -> Option<std::sync::Arc<crate::relay::RelayCounters>> {
+        self.relay.as_ref().map(|r| r.counters.clone())
+    }
+
+    /// Serves until stopped through a [`ServerHandle`]; then stops the relay after its batch
+    /// in flight (within the shutdown grace period).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let served = self.server.await;
+        if let Some(relay) = self.relay {
+            relay.stop(self.grace).await;
+        }
+        served
     }
 }
 

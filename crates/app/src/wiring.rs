@@ -78,3 +78,18 @@ impl EventPublisher for BookingEvents {
         let _ = self.sender.send(notice);
     }
 }
+
+/// The relay's ports: the store's outbox and templates, the configured mailer (SMTP relay or
+/// `.eml` files), the simulated payment gateway.
+pub fn relay_ports(settings: &Settings, database: &Database) -> Result<headliner_services::relay::RelayPorts, String> {
+    let repositories = database.repositories();
+    let mailer = headliner_smtp::build_mailer(&settings.mail, &settings.mail_from, std::time::Duration::from_secs(10))
+        .map_err(|e| e.to_string())?;
+    Ok(headliner_services::relay::RelayPorts {
+        outbox: repositories.outbox,
+        templates: repositories.templates,
+        mailer,
+        payments: Arc::new(SimulatedGateway),
+        clock: Arc::new(SystemClock),
+    })
+}

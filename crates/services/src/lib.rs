@@ -6,4 +6,5 @@ pub mod bookings;
 pub mod catalogue;
 pub mod health;
 pub mod hex;
+pub mod relay;
 pub mod templates;

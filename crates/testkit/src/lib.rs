@@ -4,3 +4,4 @@
 pub mod contract;
 pub mod postgres;
 pub mod skip;
+pub mod smtp;

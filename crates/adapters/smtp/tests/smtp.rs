@@ -1,72 +1,19 @@
 //! The mail adapter against a real SMTP server on loopback (aiosmtpd from PyPI, started per
-//! test from `tests/fixtures/smtp_server.py`): what arrives is parsed and checked. Without
+//! test by `headliner_testkit::smtp`): what arrives is parsed and checked. Without
 //! `python3 -m aiosmtpd` on the machine the SMTP tests report themselves skipped (`.ci/run`
 //! installs it, so CI never skips them).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "tests fail loudly")]
 
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
 use std::time::Duration;
 
 use headliner_domain::email::EmailAddress;
 use headliner_ports::mailer::{MailError, OutgoingEmail};
 use headliner_smtp::{FileMailer, MailTransportConfig, build_mailer};
+use headliner_testkit::smtp::{SmtpServer, free_port};
 use mail_parser::MessageParser;
 
 const FROM: &str = "Headliner <no-reply@headliner.test>";
-
-/// A running aiosmtpd and the Maildir it stores into; stopped when dropped.
-struct SmtpServer {
-    child: Child,
-    port: u16,
-    maildir: PathBuf,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for SmtpServer {
-    fn drop(&mut self) {
-        drop(self.child.stdin.take());
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-/// Starts aiosmtpd, or reports the test skipped when it is not installed.
-fn smtp_server_or_skip(test: &str, auth: bool) -> Option<SmtpServer> {
-    let installed = Command::new("python3")
-        .args(["-c", "import aiosmtpd"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !installed {
-        headliner_testkit::skip::announce(test, "aiosmtpd is not installed (pip install aiosmtpd)");
-        return None;
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let maildir = dir.path().join("maildir");
-    let port = free_port();
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/smtp_server.py");
-    let mut command = Command::new("python3");
-    command.arg(script).arg(&maildir).arg(port.to_string());
-    if auth {
-        command.arg("auth");
-    }
-    let mut child = command.stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    assert_eq!(line.trim(), "ready", "the SMTP server did not start");
-    Some(SmtpServer { child, port, maildir, _dir: dir })
-}
-
-fn received(maildir: &Path) -> Vec<Vec<u8>> {
-    let Ok(entries) = std::fs::read_dir(maildir.join("new")) else { return Vec::new() };
-    entries.map(|e| std::fs::read(e.unwrap().path()).unwrap()).collect()
-}
 
 fn email(n: u32) -> OutgoingEmail {
     OutgoingEmail {
@@ -85,11 +32,11 @@ fn smtp_url(port: u16, credentials: &str) -> MailTransportConfig {
 
 #[tokio::test]
 async fn a_multipart_message_arrives_with_its_recipient_subject_parts_and_message_id() {
-    let Some(server) = smtp_server_or_skip("smtp_delivers_multipart", false) else { return };
+    let Some(server) = SmtpServer::start_or_skip("smtp_delivers_multipart", false) else { return };
     let mailer = build_mailer(&smtp_url(server.port, ""), FROM, Duration::from_secs(5)).unwrap();
     mailer.send(email(1)).await.unwrap();
 
-    let messages = received(&server.maildir);
+    let messages = server.received();
     assert_eq!(messages.len(), 1);
     let raw = &messages[0];
     let parsed = MessageParser::default().parse(raw).unwrap();
@@ -110,7 +57,7 @@ async fn a_multipart_message_arrives_with_its_recipient_subject_parts_and_messag
 
 #[tokio::test]
 async fn auth_is_used_when_configured_and_wrong_credentials_are_refused_within_the_deadline() {
-    let Some(server) = smtp_server_or_skip("smtp_auth", true) else { return };
+    let Some(server) = SmtpServer::start_or_skip("smtp_auth", true) else { return };
     let good = build_mailer(&smtp_url(server.port, "relay:secret@"), FROM, Duration::from_secs(5)).unwrap();
     good.send(email(2)).await.unwrap();
     // Wrong credentials: refused (aiosmtpd's reply to a failed AUTH is not one lettre parses
@@ -122,18 +69,18 @@ async fn auth_is_used_when_configured_and_wrong_credentials_are_refused_within_t
     assert!(started.elapsed() < Duration::from_secs(10), "{:?}", started.elapsed());
     let anonymous = build_mailer(&smtp_url(server.port, ""), FROM, Duration::from_secs(1)).unwrap();
     assert!(anonymous.send(email(4)).await.is_err(), "the server requires AUTH");
-    assert_eq!(received(&server.maildir).len(), 1, "only the authenticated message arrived");
+    assert_eq!(server.received().len(), 1, "only the authenticated message arrived");
 }
 
 #[tokio::test]
 async fn required_starttls_is_never_downgraded_to_plain_text() {
-    let Some(server) = smtp_server_or_skip("smtp_starttls_required", false) else { return };
+    let Some(server) = SmtpServer::start_or_skip("smtp_starttls_required", false) else { return };
     let url = format!("smtp://127.0.0.1:{}?tls=starttls", server.port);
     let config = MailTransportConfig::from_url(Some(&url), Path::new("/unused")).unwrap();
     let mailer = build_mailer(&config, FROM, Duration::from_secs(5)).unwrap();
     let refused = mailer.send(email(5)).await;
     assert!(refused.is_err(), "the server offers no STARTTLS, so nothing may be sent");
-    assert!(received(&server.maildir).is_empty());
+    assert!(server.received().is_empty());
 }
 
 #[tokio::test]

@@ -74,6 +74,7 @@ settings_keys! {
     image_max_bytes: usize => "HEADLINER_IMAGE_MAX_BYTES",
     cache_ttl_secs: u64 => "HEADLINER_CACHE_TTL_SECS",
     cache_max_entries: u64 => "HEADLINER_CACHE_MAX_ENTRIES",
+    outbox_relay: bool => "HEADLINER_OUTBOX_RELAY",
 }
 
 fn parse_env<T>(var: &str, value: &str) -> Result<T, ConfigError>

@@ -40,6 +40,8 @@ pub fn test_settings(data_dir: &std::path::Path, database_url: Option<&str>, ext
     env.insert("HEADLINER_WORKERS".into(), "2".into());
     env.insert("HEADLINER_SHUTDOWN_TIMEOUT_SECS".into(), "10".into());
     env.insert("HEADLINER_JWT_SECRET".into(), TEST_JWT_SECRET.into());
+    // Tests inspect the outbox; the relay tests turn it on.
+    env.insert("HEADLINER_OUTBOX_RELAY".into(), "false".into());
     // Tests make many requests from one address; the rate-limit tests set their own limits.
     for role in ["ANONYMOUS", "CUSTOMER", "TALENT", "ADMIN"] {
         env.insert(format!("HEADLINER_RATE_LIMIT_{role}"), "off".into());

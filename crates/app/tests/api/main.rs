@@ -13,6 +13,7 @@ mod images;
 mod middleware;
 mod problems;
 mod rate_limits;
+mod relay;
 mod roles;
 mod seed;
 mod shutdown;
