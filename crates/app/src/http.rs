@@ -1,5 +1,6 @@
 //! The HTTP adapter: routes, extractor configuration, and the error shape.
 
+pub mod admin_email;
 pub mod admin_users;
 pub mod auth;
 pub mod authn;
@@ -128,7 +129,17 @@ fn accounts(cfg: &mut web::ServiceConfig) {
 /// unknown path in it is a 404 for admins only).
 fn admin(cfg: &mut web::ServiceConfig) {
     cfg.service(resource("/users", "GET").route(web::get().to(admin_users::list)))
-        .service(resource("/users/{id}", "PATCH").route(web::patch().to(admin_users::change)));
+        .service(resource("/users/{id}", "PATCH").route(web::patch().to(admin_users::change)))
+        .service(resource("/email-templates", "GET").route(web::get().to(admin_email::list_templates)))
+        .service(
+            resource("/email-templates/{key}", "GET, PUT, DELETE")
+                .route(web::get().to(admin_email::get))
+                .route(web::put().to(admin_email::put))
+                .route(web::delete().to(admin_email::reset)),
+        )
+        .service(resource("/email-templates/{key}/preview", "POST").route(web::post().to(admin_email::preview)))
+        .service(resource("/outbox", "GET").route(web::get().to(admin_email::outbox)))
+        .service(resource("/outbox/{id}/retry", "POST").route(web::post().to(admin_email::retry)));
 }
 
 /// The app's answer for a path no route matches.

@@ -88,6 +88,14 @@ impl Application {
         let rate_limiter = web::Data::new(RateLimiter::new(settings.rate_limits));
         let idempotency = web::Data::new(IdempotencyStore(database.repositories().idempotency));
         let upload_limit = web::Data::new(UploadLimit(settings.image_max_bytes));
+        let repositories = database.repositories();
+        let clock: std::sync::Arc<dyn headliner_ports::clock::Clock> =
+            std::sync::Arc::new(crate::security::SystemClock);
+        let templates = web::Data::new(headliner_services::templates::TemplatePorts {
+            templates: repositories.templates.clone(),
+            clock: clock.clone(),
+        });
+        let outbox_admin = web::Data::new(crate::http::admin_email::OutboxAdmin { outbox: repositories.outbox, clock });
         let listener =
             TcpListener::bind(settings.bind).map_err(|source| StartupError::Bind { addr: settings.bind, source })?;
         let local = listener.local_addr().map_err(|source| StartupError::Bind { addr: settings.bind, source })?;
@@ -110,6 +118,8 @@ impl Application {
                 .app_data(rate_limiter.clone())
                 .app_data(idempotency.clone())
                 .app_data(upload_limit.clone())
+                .app_data(templates.clone())
+                .app_data(outbox_admin.clone())
                 .app_data(crate::http::json_config(limit))
                 .app_data(web::PayloadConfig::new(limit))
                 .app_data(crate::http::query_config())

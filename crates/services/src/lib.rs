@@ -6,5 +6,6 @@ pub mod bookings;
 pub mod catalogue;
 pub mod health;
 pub mod hex;
+pub mod outbox_admin;
 pub mod relay;
 pub mod templates;

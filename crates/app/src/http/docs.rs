@@ -11,7 +11,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_swagger_ui::{Config, SwaggerUi};
 
-use crate::http::{admin_users, auth, body, bookings, catalogue, health, me, problem, resource};
+use crate::http::{admin_email, admin_users, auth, body, bookings, catalogue, health, me, problem, resource};
 
 #[derive(Debug, OpenApi)]
 #[openapi(
@@ -39,6 +39,13 @@ use crate::http::{admin_users, auth, body, bookings, catalogue, health, me, prob
         me::me,
         admin_users::list,
         admin_users::change,
+        admin_email::list_templates,
+        admin_email::get,
+        admin_email::put,
+        admin_email::reset,
+        admin_email::preview,
+        admin_email::outbox,
+        admin_email::retry,
         catalogue::list_categories,
         catalogue::list_celebrities,
         catalogue::create_celebrity,
@@ -75,6 +82,15 @@ use crate::http::{admin_users, auth, body, bookings, catalogue, health, me, prob
         me::AccountRole,
         admin_users::UserList,
         admin_users::ChangeAccessRequest,
+        admin_email::VariableBody,
+        admin_email::TemplateBody,
+        admin_email::TemplateSummary,
+        admin_email::TemplateList,
+        admin_email::TemplateRequest,
+        admin_email::PreviewRequest,
+        admin_email::PreviewBody,
+        admin_email::OutboxBody,
+        admin_email::OutboxList,
         body::MoneyBody,
         catalogue::CategoryBody,
         catalogue::CategoryList,

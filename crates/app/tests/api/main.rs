@@ -7,6 +7,7 @@ mod binary;
 mod bookings;
 mod catalogue;
 mod docs;
+mod email_admin;
 mod health;
 mod helpers;
 mod images;

@@ -60,6 +60,46 @@ fn route_table(victim: &str) -> Vec<Operation> {
             body: Some(keep_customer),
             ..op(Method::PATCH, "/api/v1/admin/users/{id}", format!("/api/v1/admin/users/{unknown}"), ADMINS, 404)
         },
+        op(Method::GET, "/api/v1/admin/email-templates", "/api/v1/admin/email-templates".into(), ADMINS, 200),
+        op(
+            Method::GET,
+            "/api/v1/admin/email-templates/{key}",
+            "/api/v1/admin/email-templates/welcome".into(),
+            ADMINS,
+            200,
+        ),
+        Operation {
+            body: Some(json!({"subject": "Hi", "html": "<p>Hi</p>", "text": "Hi"})),
+            ..op(
+                Method::PUT,
+                "/api/v1/admin/email-templates/{key}",
+                "/api/v1/admin/email-templates/welcome".into(),
+                ADMINS,
+                200,
+            )
+        },
+        op(
+            Method::POST,
+            "/api/v1/admin/email-templates/{key}/preview",
+            "/api/v1/admin/email-templates/welcome/preview".into(),
+            ADMINS,
+            200,
+        ),
+        op(
+            Method::DELETE,
+            "/api/v1/admin/email-templates/{key}",
+            "/api/v1/admin/email-templates/welcome".into(),
+            ADMINS,
+            200,
+        ),
+        op(Method::GET, "/api/v1/admin/outbox", "/api/v1/admin/outbox".into(), ADMINS, 200),
+        op(
+            Method::POST,
+            "/api/v1/admin/outbox/{id}/retry",
+            format!("/api/v1/admin/outbox/{unknown}/retry"),
+            ADMINS,
+            404,
+        ),
         // Not a route: still hidden behind the admin check (deny by default).
         op(Method::GET, "", "/api/v1/admin/not-a-route".into(), ADMINS, 404),
         op(Method::DELETE, "", "/api/v1/admin/users".into(), ADMINS, 405),
