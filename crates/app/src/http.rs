@@ -139,6 +139,7 @@ fn admin(cfg: &mut web::ServiceConfig) {
         )
         .service(resource("/email-templates/{key}/preview", "POST").route(web::post().to(admin_email::preview)))
         .service(resource("/outbox", "GET").route(web::get().to(admin_email::outbox)))
+        .service(resource("/outbox/stats", "GET").route(web::get().to(admin_email::stats)))
         .service(resource("/outbox/{id}/retry", "POST").route(web::post().to(admin_email::retry)));
 }
 

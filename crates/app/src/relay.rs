@@ -46,9 +46,9 @@ pub struct Relay {
 
 impl Relay {
     /// Starts the loop. `idle` is the wait when nothing is due (and after an outbox failure).
-    pub fn spawn(ports: RelayPorts, policy: RelayPolicy, idle: Duration) -> Self {
+    /// Its totals go to `counters` (shared with whoever reports them).
+    pub fn spawn(ports: RelayPorts, policy: RelayPolicy, idle: Duration, counters: Arc<RelayCounters>) -> Self {
         let (stop, mut stopped) = watch::channel(false);
-        let counters = Arc::new(RelayCounters::default());
         let totals = counters.clone();
         let task = tokio::spawn(async move {
             loop {

@@ -95,7 +95,12 @@ impl Application {
             templates: repositories.templates.clone(),
             clock: clock.clone(),
         });
-        let outbox_admin = web::Data::new(crate::http::admin_email::OutboxAdmin { outbox: repositories.outbox, clock });
+        let relay_counters = settings.outbox_relay.then(|| std::sync::Arc::new(crate::relay::RelayCounters::default()));
+        let outbox_admin = web::Data::new(crate::http::admin_email::OutboxAdmin {
+            outbox: repositories.outbox,
+            clock,
+            relay: relay_counters.clone(),
+        });
         let listener =
             TcpListener::bind(settings.bind).map_err(|source| StartupError::Bind { addr: settings.bind, source })?;
         let local = listener.local_addr().map_err(|source| StartupError::Bind { addr: settings.bind, source })?;
@@ -151,10 +156,10 @@ impl Application {
         .map_err(|source| StartupError::Bind { addr: settings.bind, source })?
         .run();
         tracing::info!(address = %local, "listening");
-        let relay = if settings.outbox_relay {
+        let relay = if let Some(counters) = relay_counters {
             let ports = relay_ports(settings, &database).map_err(StartupError::Mail)?;
             tracing::info!("outbox relay running");
-            Some(Relay::spawn(ports, RelayPolicy::default(), Duration::from_millis(500)))
+            Some(Relay::spawn(ports, RelayPolicy::default(), Duration::from_millis(500), counters))
         } else {
             tracing::info!("outbox relay off (HEADLINER_OUTBOX_RELAY=false): messages wait in the outbox");
             None

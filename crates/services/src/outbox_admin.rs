@@ -58,3 +58,13 @@ pub async fn retry_dead(
     admin(actor)?;
     Ok(outbox.retry_dead(id, clock.now()).await?)
 }
+
+/// The outbox's counts now (for admins and, later, the metrics endpoint).
+pub async fn outbox_stats(
+    outbox: &dyn OutboxRepository,
+    clock: &dyn Clock,
+    actor: &Actor,
+) -> Result<headliner_ports::outbox::OutboxStats, OutboxAdminError> {
+    admin(actor)?;
+    Ok(outbox.stats(clock.now()).await?)
+}

@@ -11,7 +11,7 @@ use headliner_domain::ids::OutboxMessageId;
 use headliner_domain::templates::{RenderError, TemplateKey, TemplateSource};
 use headliner_ports::clock::Clock;
 use headliner_ports::outbox::{OutboxEntry, OutboxPayload, OutboxRepository, OutboxStatus};
-use headliner_services::outbox_admin::{OutboxAdminError, list_outbox, retry_dead};
+use headliner_services::outbox_admin::{OutboxAdminError, list_outbox, outbox_stats, retry_dead};
 use headliner_services::templates::TemplatePorts;
 use headliner_services::templates::preview::{PreviewError, preview_template};
 use headliner_services::templates::update::{
@@ -25,12 +25,14 @@ use crate::http::authn::AdminPrincipal;
 use crate::http::body::optional_json;
 use crate::http::cursor::{bad_cursor, decode_time_cursor, encode_time_cursor, page_limit};
 use crate::http::problem::{ApiError, FieldError, Problem};
+use crate::relay::RelayCounters;
 
-/// The outbox and the clock, as app data.
+/// The outbox, the clock and this process's relay totals (when it runs), as app data.
 #[derive(Clone)]
 pub struct OutboxAdmin {
     pub outbox: Arc<dyn OutboxRepository>,
     pub clock: Arc<dyn Clock>,
+    pub relay: Option<Arc<RelayCounters>>,
 }
 
 impl std::fmt::Debug for OutboxAdmin {
@@ -395,4 +397,57 @@ pub async fn retry(
     let id: OutboxMessageId = id.parse().map_err(|_| ApiError::NotFound("No outbox message has this id.".into()))?;
     retry_dead(ports.outbox.as_ref(), ports.clock.as_ref(), &admin.actor, id).await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// The outbox now, and what this instance's relay did since it started.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OutboxStatsBody {
+    pub pending: u64,
+    /// Pending and due now: the backlog.
+    pub due: u64,
+    pub dead: u64,
+    pub sent: u64,
+    /// Seconds the oldest due message has waited; null when nothing is due.
+    pub oldest_due_age_secs: Option<i64>,
+    /// This instance's relay since start (null when it does not run one).
+    pub relay: Option<RelayTotals>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RelayTotals {
+    pub sent: u64,
+    pub failed: u64,
+    pub dead: u64,
+    /// Outcomes dropped because another relay had taken the message over.
+    pub lost: u64,
+}
+
+/// Outbox counts and relay totals (metrics-ready numbers).
+#[utoipa::path(get, path = "/api/v1/admin/outbox/stats", tag = "admin", security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Counts now, and this instance's relay totals.", body = OutboxStatsBody),
+        (status = 401, description = "No or an invalid access token.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller is not an admin.", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn stats(
+    AdminPrincipal(admin): AdminPrincipal,
+    ports: web::Data<OutboxAdmin>,
+) -> Result<HttpResponse, ApiError> {
+    use std::sync::atomic::Ordering::Relaxed;
+    let now = outbox_stats(ports.outbox.as_ref(), ports.clock.as_ref(), &admin.actor).await?;
+    let relay = ports.relay.as_ref().map(|c| RelayTotals {
+        sent: c.sent.load(Relaxed),
+        failed: c.failed.load(Relaxed),
+        dead: c.dead.load(Relaxed),
+        lost: c.lost.load(Relaxed),
+    });
+    let body = OutboxStatsBody {
+        pending: now.pending,
+        due: now.due,
+        dead: now.dead,
+        sent: now.sent,
+        oldest_due_age_secs: now.oldest_due_age.map(|d| d.num_seconds()),
+        relay,
+    };
+    Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).json(body))
 }

@@ -114,4 +114,11 @@ async fn outbox(app: &TestApp) {
     assert_eq!(retry(id.clone()).await.status().as_u16(), 204);
     let pending = outbox.list(OutboxStatus::Pending, 100).await.unwrap();
     assert!(pending.iter().any(|m| m.id.to_string() == id), "back to pending");
+    let stats = get("/stats").await;
+    assert_eq!(
+        (stats["pending"].as_u64(), stats["dead"].as_u64(), stats["sent"].as_u64()),
+        (Some(1), Some(1), Some(0))
+    );
+    assert!(stats["oldest_due_age_secs"].as_i64().is_some_and(|age| (0..60).contains(&age)), "{stats}");
+    assert_eq!(stats["relay"], Value::Null, "no relay runs in this test server");
 }

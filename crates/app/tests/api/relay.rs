@@ -48,6 +48,14 @@ async fn a_committed_email_reaches_a_real_smtp_server_rendered_escaped_and_with_
     let sent = app.database.repositories().outbox.list(OutboxStatus::Sent, 10).await.unwrap();
     assert_eq!(sent.len(), 1);
     assert_eq!(message.message_id(), Some(format!("{}@headliner", sent[0].id).as_str()));
+    // The admin view counts it, for this instance's relay too.
+    let admin = app.account_with_role("admin@example.com", headliner_domain::role::Role::Admin).await;
+    let stats = app.call(reqwest::Method::GET, "/api/v1/admin/outbox/stats", None, Some(&admin.access), &[]).await;
+    let stats: serde_json::Value = stats.json().await.unwrap();
+    assert!(
+        stats["sent"].as_u64().is_some_and(|n| n >= 1) && stats["relay"]["sent"].as_u64().is_some_and(|n| n >= 1),
+        "{stats}"
+    );
 }
 
 fn burst(count: usize) -> Vec<OutboxMessage> {

@@ -93,6 +93,7 @@ fn route_table(victim: &str) -> Vec<Operation> {
             200,
         ),
         op(Method::GET, "/api/v1/admin/outbox", "/api/v1/admin/outbox".into(), ADMINS, 200),
+        op(Method::GET, "/api/v1/admin/outbox/stats", "/api/v1/admin/outbox/stats".into(), ADMINS, 200),
         op(
             Method::POST,
             "/api/v1/admin/outbox/{id}/retry",
