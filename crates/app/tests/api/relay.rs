@@ -108,3 +108,47 @@ async fn two_instances_on_one_postgres_drain_one_outbox_without_sending_anything
     second_handle.stop(true).await;
     second_server.await.unwrap().unwrap();
 }
+
+#[tokio::test]
+async fn a_burst_of_1000_waits_out_an_smtp_outage_and_is_delivered_once_with_bounded_attempts() {
+    // The relay's address, with nothing listening yet: the outage.
+    let port = headliner_testkit::smtp::free_port();
+    let url = format!("smtp://127.0.0.1:{port}?tls=none");
+    let app =
+        spawn_app_with(Store::Sqlite, &[("HEADLINER_SMTP_URL", &url), ("HEADLINER_OUTBOX_RELAY", "true")], None).await;
+    let messages = burst(1000);
+    app.database.repositories().outbox.enqueue(messages.clone()).await.unwrap();
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let outbox = app.database.repositories().outbox;
+    let during = outbox.stats(chrono::Utc::now()).await.unwrap();
+    assert_eq!((during.sent, during.dead), (0, 0), "nothing sent, nothing given up while the relay is down");
+    // The relay comes back on the same address.
+    let Some(smtp) = SmtpServer::start_on_or_skip("relay_survives_an_smtp_outage", false, port) else { return };
+    let started = Instant::now();
+    let received = wait_for(&smtp, 1000, Duration::from_secs(120)).await;
+    let delivered_after = started.elapsed();
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let received = if smtp.received().len() > received.len() { smtp.received() } else { received };
+    let ids: BTreeSet<String> = received
+        .iter()
+        .map(|raw| MessageParser::default().parse(raw).unwrap().message_id().unwrap().to_owned())
+        .collect();
+    assert_eq!((received.len(), ids.len()), (1000, 1000), "every message, once");
+
+    // Attempts stayed bounded: no message was tried more than a few times (no busy loop).
+    let mut attempts = Vec::new();
+    let mut after = None;
+    loop {
+        let page = outbox.list_details(OutboxStatus::Sent, 100, after).await.unwrap();
+        let Some(last) = page.last() else { break };
+        after = Some((last.message.created_at, last.message.id));
+        attempts.extend(page.iter().map(|e| e.attempts));
+    }
+    assert_eq!(attempts.len(), 1000);
+    let most = attempts.iter().max().copied().unwrap();
+    let total: u32 = attempts.iter().sum();
+    eprintln!(
+        "outage test: delivered 1000 in {delivered_after:?} after the relay returned; attempts: total {total}, most {most}"
+    );
+    assert!(most <= 4, "at most a few attempts per message, got {most}");
+}
