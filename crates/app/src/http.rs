@@ -90,11 +90,23 @@ fn booking_routes(cfg: &mut web::ServiceConfig) {
             .route(user_only(web::post().to(bookings::create))),
     )
     .service(resource("/api/v1/bookings/{id}", "GET").route(user_only(web::get().to(bookings::get))))
-    .service(resource("/api/v1/bookings/{id}/confirm", "POST").route(user_only(web::post().to(bookings::confirm))))
-    .service(resource("/api/v1/bookings/{id}/reject", "POST").route(user_only(web::post().to(bookings::reject))))
-    .service(resource("/api/v1/bookings/{id}/cancel", "POST").route(user_only(web::post().to(bookings::cancel))))
-    .service(resource("/api/v1/bookings/{id}/complete", "POST").route(user_only(web::post().to(bookings::complete))))
-    .service(resource("/api/v1/bookings/{id}/events", "GET").route(user_only(web::get().to(bookings::events))));
+    .service(
+        resource("/api/v1/bookings/{id}/confirm", "POST")
+            .route(user_only(web::post().to(bookings::lifecycle::confirm))),
+    )
+    .service(
+        resource("/api/v1/bookings/{id}/reject", "POST").route(user_only(web::post().to(bookings::lifecycle::reject))),
+    )
+    .service(
+        resource("/api/v1/bookings/{id}/cancel", "POST").route(user_only(web::post().to(bookings::lifecycle::cancel))),
+    )
+    .service(
+        resource("/api/v1/bookings/{id}/complete", "POST")
+            .route(user_only(web::post().to(bookings::lifecycle::complete))),
+    )
+    .service(
+        resource("/api/v1/bookings/{id}/events", "GET").route(user_only(web::get().to(bookings::lifecycle::events))),
+    );
 }
 
 /// Accounts: sign-up, sessions, password reset and the caller's account. Routes that need a

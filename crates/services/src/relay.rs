@@ -17,7 +17,7 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
-use headliner_domain::templates::{RenderedEmail, render};
+use headliner_domain::templates::{RenderedEmail, TemplateData, TemplateKey, render};
 use headliner_ports::Source;
 use headliner_ports::clock::Clock;
 use headliner_ports::mailer::{MailError, Mailer, OutgoingEmail};
@@ -111,18 +111,17 @@ enum Outcome {
     Dead(String),
 }
 
-async fn rendered(ports: &RelayPorts, email: &OutboxPayload) -> Result<RenderedEmail, String> {
-    let OutboxPayload::Email { template, data, .. } = email else { return Err("not an email".into()) };
+async fn rendered(ports: &RelayPorts, template: TemplateKey, data: &TemplateData) -> Result<RenderedEmail, String> {
     let templates = TemplatePorts { templates: ports.templates.clone(), clock: ports.clock.clone() };
-    let current = current_template(&templates, *template).await.map_err(|e| format!("template store: {e}"))?;
+    let current = current_template(&templates, template).await.map_err(|e| format!("template store: {e}"))?;
     render(&current.source, data).map_err(|e| format!("template {} does not render: {e}", template.as_str()))
 }
 
 async fn deliver(ports: &RelayPorts, claimed: &ClaimedMessage) -> Outcome {
     let message = &claimed.message;
     match &message.payload {
-        OutboxPayload::Email { to, .. } => {
-            let email = match rendered(ports, &message.payload).await {
+        OutboxPayload::Email { to, template, data } => {
+            let email = match rendered(ports, *template, data).await {
                 Ok(email) => email,
                 Err(why) => return Outcome::Retry(why),
             };

@@ -142,20 +142,17 @@ pub const PRIVATE: &str = "private, no-cache";
 
 /// 200 with the body, or 304 when the client already has it.
 pub fn respond(req: &HttpRequest, rendered: &Rendered, cache_control: &'static str) -> HttpResponse {
-    let mut builder = if not_modified(req, &rendered.etag) { HttpResponse::NotModified() } else { HttpResponse::Ok() };
+    let unchanged = not_modified(req, &rendered.etag);
+    let mut builder = if unchanged { HttpResponse::NotModified() } else { HttpResponse::Ok() };
     builder.insert_header((header::CACHE_CONTROL, cache_control)).insert_header((header::ETAG, rendered.etag.as_str()));
     if cache_control == PRIVATE {
         builder.insert_header((header::VARY, HeaderValue::from_static("Authorization")));
     }
-    if not_modified(req, &rendered.etag) {
+    if unchanged {
         builder.finish()
     } else {
-        builder.content_type(mime_json()).body(rendered.body.clone())
+        builder.content_type(HeaderValue::from_static("application/json")).body(rendered.body.clone())
     }
-}
-
-fn mime_json() -> HeaderValue {
-    HeaderValue::from_static("application/json")
 }
 
 #[cfg(test)]

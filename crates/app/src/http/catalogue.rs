@@ -350,7 +350,8 @@ pub struct UpdateCelebrityRequest {
     pub base_price: Option<MoneyBody>,
 }
 
-fn celebrity_id(id: &str) -> Result<CelebrityId, ApiError> {
+/// A `{id}` path segment of the catalogue routes; anything but an id is a 404.
+pub(super) fn celebrity_id(id: &str) -> Result<CelebrityId, ApiError> {
     id.parse().map_err(|_| ApiError::NotFound("No celebrity has this id.".into()))
 }
 

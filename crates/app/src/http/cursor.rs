@@ -20,9 +20,12 @@ pub fn decode_time_cursor<I: FromStr>(cursor: &str) -> Option<(DateTime<Utc>, I)
     Some((DateTime::from_timestamp(secs, nanos)?, id))
 }
 
+/// What is wrong with a cursor this API did not issue.
+pub const CURSOR_PROBLEM: &str = "is not a cursor this API issued";
+
 /// The 422 for a cursor this API did not issue.
 pub fn bad_cursor() -> ApiError {
-    ApiError::Validation(vec![FieldError { field: "cursor".into(), message: "is not a cursor this API issued".into() }])
+    ApiError::Validation(vec![FieldError { field: "cursor".into(), message: CURSOR_PROBLEM.into() }])
 }
 
 /// `limit` within 1..=100 (default 20), else a 422 naming it.

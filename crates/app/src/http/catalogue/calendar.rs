@@ -3,7 +3,7 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
-use headliner_domain::ids::{BlockedPeriodId, CelebrityId};
+use headliner_domain::ids::BlockedPeriodId;
 use headliner_domain::time::TimeRange;
 use headliner_ports::celebrities::{BlockedPeriod, BusyKind};
 use headliner_services::catalogue::CataloguePorts;
@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::celebrity_id;
 use crate::http::authn::Authenticated;
 use crate::http::cache::{PUBLIC, ReadCache, Rendered, Scope, respond};
 use crate::http::problem::{ApiError, FieldError, Problem};
@@ -61,10 +62,6 @@ fn range(params: &RangeParams, now: DateTime<Utc>) -> Result<TimeRange, ApiError
     })
 }
 
-fn celebrity(id: &str) -> Result<CelebrityId, ApiError> {
-    id.parse().map_err(|_| ApiError::NotFound("No celebrity has this id.".into()))
-}
-
 /// When a live celebrity is busy in a range.
 #[utoipa::path(
     get,
@@ -86,7 +83,7 @@ pub async fn get_availability(
     id: web::Path<String>,
     params: web::Query<RangeParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = celebrity(&id)?;
+    let id = celebrity_id(&id)?;
     let range = range(&params, ports.clock.now())?;
     // Without explicit bounds the range moves with the clock: only explicit ranges are cached.
     let cacheable = params.from.is_some() && params.to.is_some();
@@ -166,7 +163,7 @@ pub async fn list_blocked_periods(
     id: web::Path<String>,
     params: web::Query<RangeParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = celebrity(&id)?;
+    let id = celebrity_id(&id)?;
     let range = range(&params, ports.clock.now())?;
     let items = blocked_periods(&ports, &principal.actor, id, range).await?.into_iter().map(Into::into).collect();
     Ok(HttpResponse::Ok()
@@ -213,7 +210,7 @@ pub async fn create_blocked_period(
     id: web::Path<String>,
     body: web::Json<BlockPeriodRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = celebrity(&id)?;
+    let id = celebrity_id(&id)?;
     let body = body.into_inner();
     let during = TimeRange::new(body.starts_at, body.ends_at).map_err(|_| {
         ApiError::Validation(vec![FieldError { field: "ends_at".into(), message: "must be after starts_at".into() }])
@@ -255,7 +252,7 @@ pub async fn delete_blocked_period(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, period) = path.into_inner();
-    let id = celebrity(&id)?;
+    let id = celebrity_id(&id)?;
     let period: BlockedPeriodId =
         period.parse().map_err(|_| ApiError::NotFound("The celebrity has no blocked period with this id.".into()))?;
     unblock_period(&ports, &principal.actor, id, period).await?;

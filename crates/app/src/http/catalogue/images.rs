@@ -144,7 +144,7 @@ pub async fn upload(
     id: web::Path<String>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.parse().map_err(|_| ApiError::NotFound("No celebrity has this id.".into()))?;
+    let id = super::celebrity_id(&id)?;
     // Refused callers are refused before their (possibly large) body is read.
     may_upload(&principal.actor, id)?;
     let is_form = req.mime_type().ok().flatten().is_some_and(|m| m.essence_str() == "multipart/form-data");
