@@ -11,3 +11,4 @@ pub mod slug;
 pub mod templates;
 pub mod time;
 pub mod user;
+pub mod workflow;

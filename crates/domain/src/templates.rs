@@ -37,7 +37,7 @@ use serde::{Deserialize, Serialize};
 
 pub use data::{BookingEmail, PasswordResetEmail, PaymentEmail, TemplateData, WelcomeEmail, event_type_words};
 pub use defaults::default_template;
-pub use key::{TemplateKey, UnknownTemplateKey, VariableSpec};
+pub use key::{DataFamily, TemplateKey, UnknownTemplateKey, VariableSpec};
 pub use problem::{TemplatePart, TemplateProblem, TemplateValidationError};
 pub use render::{RenderError, RenderedEmail, render};
 pub use scan::{MAX_DEPTH, MAX_PART_BYTES};

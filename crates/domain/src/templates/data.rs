@@ -85,6 +85,40 @@ impl TemplateData {
         }
     }
 
+    /// The data for `key` when it takes a [`BookingEmail`] (any [`super::DataFamily::Booking`] key:
+    /// a lifecycle email can be sent with another booking template); `None` for other keys.
+    pub fn booking(key: TemplateKey, email: BookingEmail) -> Option<TemplateData> {
+        Some(match key {
+            TemplateKey::BookingRequested => Self::BookingRequested(email),
+            TemplateKey::BookingConfirmed => Self::BookingConfirmed(email),
+            TemplateKey::BookingRejected => Self::BookingRejected(email),
+            TemplateKey::BookingCancelled => Self::BookingCancelled(email),
+            TemplateKey::BookingCompleted => Self::BookingCompleted(email),
+            TemplateKey::BookingReminder => Self::BookingReminder(email),
+            TemplateKey::PaymentReceived
+            | TemplateKey::RefundIssued
+            | TemplateKey::PasswordReset
+            | TemplateKey::Welcome => return None,
+        })
+    }
+
+    /// The data for `key` when it takes a [`PaymentEmail`] ([`super::DataFamily::Payment`]); `None`
+    /// for other keys.
+    pub fn payment(key: TemplateKey, email: PaymentEmail) -> Option<TemplateData> {
+        Some(match key {
+            TemplateKey::PaymentReceived => Self::PaymentReceived(email),
+            TemplateKey::RefundIssued => Self::RefundIssued(email),
+            TemplateKey::BookingRequested
+            | TemplateKey::BookingConfirmed
+            | TemplateKey::BookingRejected
+            | TemplateKey::BookingCancelled
+            | TemplateKey::BookingCompleted
+            | TemplateKey::BookingReminder
+            | TemplateKey::PasswordReset
+            | TemplateKey::Welcome => return None,
+        })
+    }
+
     /// Reads the data of `key` from the JSON of that key's struct (e.g. a [`BookingEmail`] for
     /// `booking_confirmed`), as an admin gives it for a preview. Unknown fields are refused.
     pub fn from_json(key: TemplateKey, value: serde_json::Value) -> Result<TemplateData, RenderError> {
@@ -157,5 +191,29 @@ pub fn event_type_words(event_type: EventType) -> &'static str {
         EventType::Speech => "speech",
         EventType::PersonalisedVideo => "personalised video",
         EventType::Other => "event",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::DataFamily;
+    use super::*;
+
+    #[test]
+    fn booking_and_payment_data_fit_exactly_the_keys_of_their_family() {
+        let TemplateData::BookingConfirmed(booking) = TemplateData::sample(TemplateKey::BookingConfirmed) else {
+            panic!("the sample of booking_confirmed is a BookingEmail")
+        };
+        let TemplateData::PaymentReceived(payment) = TemplateData::sample(TemplateKey::PaymentReceived) else {
+            panic!("the sample of payment_received is a PaymentEmail")
+        };
+        for key in TemplateKey::ALL {
+            let as_booking = TemplateData::booking(key, booking.clone());
+            assert_eq!(as_booking.is_some(), key.family() == DataFamily::Booking, "{key}");
+            assert!(as_booking.is_none_or(|data| data.key() == key), "{key}");
+            let as_payment = TemplateData::payment(key, payment.clone());
+            assert_eq!(as_payment.is_some(), key.family() == DataFamily::Payment, "{key}");
+            assert!(as_payment.is_none_or(|data| data.key() == key), "{key}");
+        }
     }
 }

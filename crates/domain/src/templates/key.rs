@@ -21,6 +21,37 @@ pub enum TemplateKey {
     Welcome,
 }
 
+/// The kind of typed data a template key takes (see [`super::TemplateData`]). Keys of one
+/// family can stand in for each other: the same data renders with any of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DataFamily {
+    /// A [`super::BookingEmail`]: the five lifecycle keys and `booking_reminder`.
+    Booking,
+    /// A [`super::PaymentEmail`]: `payment_received`, `refund_issued`.
+    Payment,
+    /// A [`super::PasswordResetEmail`]: `password_reset` only.
+    PasswordReset,
+    /// A [`super::WelcomeEmail`]: `welcome` only.
+    Welcome,
+}
+
+impl DataFamily {
+    /// The keys that take this family's data, in [`TemplateKey::ALL`] order.
+    pub fn keys(self) -> impl Iterator<Item = TemplateKey> {
+        TemplateKey::ALL.into_iter().filter(move |key| key.family() == self)
+    }
+
+    /// As people read it in a message: "booking", "payment", ...
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Booking => "booking",
+            Self::Payment => "payment",
+            Self::PasswordReset => "password reset",
+            Self::Welcome => "welcome",
+        }
+    }
+}
+
 /// A name that is not one of [`TemplateKey::ALL`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("`{0}` is not a template key")]
@@ -114,6 +145,21 @@ impl TemplateKey {
         }
     }
 
+    /// The kind of data this key's template is rendered with.
+    pub fn family(&self) -> DataFamily {
+        match self {
+            Self::BookingRequested
+            | Self::BookingConfirmed
+            | Self::BookingRejected
+            | Self::BookingCancelled
+            | Self::BookingCompleted
+            | Self::BookingReminder => DataFamily::Booking,
+            Self::PaymentReceived | Self::RefundIssued => DataFamily::Payment,
+            Self::PasswordReset => DataFamily::PasswordReset,
+            Self::Welcome => DataFamily::Welcome,
+        }
+    }
+
     /// Whether `name` is one of [`Self::variables`].
     pub fn declares(&self, name: &str) -> bool {
         self.variables().iter().any(|spec| spec.name == name)
@@ -155,6 +201,28 @@ mod tests {
         booking.push("amount");
         assert_eq!(names(TemplateKey::PaymentReceived), booking);
         assert_eq!(names(TemplateKey::Welcome), ["recipient_name", "app_url"]);
+    }
+
+    #[test]
+    fn keys_of_one_family_declare_the_same_variables() {
+        for key in TemplateKey::ALL {
+            for other in key.family().keys() {
+                assert_eq!(key.variables(), other.variables(), "{key} and {other}");
+            }
+        }
+        let booking: Vec<_> = DataFamily::Booking.keys().map(|k| k.as_str()).collect();
+        assert_eq!(
+            booking,
+            [
+                "booking_requested",
+                "booking_confirmed",
+                "booking_rejected",
+                "booking_cancelled",
+                "booking_completed",
+                "booking_reminder"
+            ]
+        );
+        assert_eq!(DataFamily::PasswordReset.keys().collect::<Vec<_>>(), [TemplateKey::PasswordReset]);
     }
 
     #[test]
