@@ -178,6 +178,19 @@ pub const TABLES: &[TableSpec] = &[
         serial: Some("id"),
     },
     TableSpec {
+        name: "workflow_rules",
+        columns: &[
+            ("event", T),
+            ("template", T),
+            ("recipients", J),
+            ("enabled", B),
+            ("updated_at", S),
+            ("updated_by", U),
+        ],
+        order_by: &["event"],
+        serial: None,
+    },
+    TableSpec {
         name: "outbox",
         columns: &[
             ("id", U),

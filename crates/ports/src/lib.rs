@@ -14,6 +14,7 @@ pub mod outbox;
 pub mod payments;
 pub mod templates;
 pub mod users;
+pub mod workflow;
 
 /// The opaque cause an adapter keeps when infrastructure fails (logged, never shown).
 pub type Source = Box<dyn std::error::Error + Send + Sync>;
@@ -30,6 +31,7 @@ pub struct Repositories {
     pub templates: std::sync::Arc<dyn templates::TemplateRepository>,
     pub outbox: std::sync::Arc<dyn outbox::OutboxRepository>,
     pub idempotency: std::sync::Arc<dyn idempotency::IdempotencyRepository>,
+    pub workflow: std::sync::Arc<dyn workflow::WorkflowRuleRepository>,
 }
 
 impl std::fmt::Debug for Repositories {
@@ -49,6 +51,7 @@ impl Repositories {
             + templates::TemplateRepository
             + outbox::OutboxRepository
             + idempotency::IdempotencyRepository
+            + workflow::WorkflowRuleRepository
             + Clone
             + 'static,
     {
@@ -59,7 +62,8 @@ impl Repositories {
             celebrities: std::sync::Arc::new(store.clone()),
             templates: std::sync::Arc::new(store.clone()),
             outbox: std::sync::Arc::new(store.clone()),
-            idempotency: std::sync::Arc::new(store),
+            idempotency: std::sync::Arc::new(store.clone()),
+            workflow: std::sync::Arc::new(store),
         }
     }
 }

@@ -11,6 +11,7 @@ mod concurrency;
 mod others;
 mod relay;
 mod sessions;
+mod workflow;
 mod world;
 
 pub use accounts::*;
@@ -23,6 +24,7 @@ pub use headliner_ports::Repositories as Repos;
 pub use others::*;
 pub use relay::*;
 pub use sessions::*;
+pub use workflow::*;
 pub use world::World;
 
 /// Expands to one `#[tokio::test]` per contract check. `$fixture` is an async fn taking the
@@ -82,7 +84,9 @@ macro_rules! repository_contract_tests {
             blocked_periods_and_active_bookings_never_overlap_either_way,
             blocked_periods_need_a_live_celebrity_and_are_listed_and_deleted_per_celebrity,
             busy_intervals_are_active_bookings_and_blocked_periods_by_start_without_details,
-            a_booking_and_a_blocked_period_racing_for_one_slot_never_both_win
+            a_booking_and_a_blocked_period_racing_for_one_slot_never_both_win,
+            workflow_overrides_are_saved_replaced_listed_by_event_and_reset,
+            a_workflow_override_is_refused_without_an_existing_author
         );
     };
     (@each $fixture:path; $($name:ident),* $(,)?) => {

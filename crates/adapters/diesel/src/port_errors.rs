@@ -6,6 +6,7 @@ use headliner_ports::idempotency::IdempotencyError;
 use headliner_ports::outbox::OutboxRepoError;
 use headliner_ports::templates::TemplateRepoError;
 use headliner_ports::users::UserRepoError;
+use headliner_ports::workflow::WorkflowRuleRepoError;
 
 use crate::errors::DbFailure;
 
@@ -49,6 +50,21 @@ impl From<DbFailure> for TemplateRepoError {
             | DbFailure::MissingReference
             | DbFailure::Overlap
             | DbFailure::VersionMismatch => Self::Unavailable(format!("template store refused: {e:?}").into()),
+        }
+    }
+}
+
+/// Rules are validated before they are saved and name an existing admin, so every refusal is
+/// a fault.
+impl From<DbFailure> for WorkflowRuleRepoError {
+    fn from(e: DbFailure) -> Self {
+        match e {
+            DbFailure::Check(source) | DbFailure::Other(source) => Self::Unavailable(source),
+            DbFailure::NotFound
+            | DbFailure::Unique
+            | DbFailure::MissingReference
+            | DbFailure::Overlap
+            | DbFailure::VersionMismatch => Self::Unavailable(format!("workflow rule store refused: {e:?}").into()),
         }
     }
 }

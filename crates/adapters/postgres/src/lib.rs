@@ -18,6 +18,7 @@ mod schema;
 mod store;
 mod templates;
 mod users;
+mod workflow;
 
 pub use config::PgConfig;
 pub use migrate::MigrationError;

@@ -168,6 +168,17 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    workflow_rules (event) {
+        event -> Text,
+        template -> Text,
+        recipients -> Text,
+        enabled -> Bool,
+        updated_at -> BigInt,
+        updated_by -> Text,
+    }
+}
+
 diesel::joinable!(blocked_periods -> celebrities (celebrity_id));
 diesel::joinable!(booking_events -> bookings (booking_id));
 diesel::joinable!(booking_events -> users (actor_id));
@@ -182,6 +193,7 @@ diesel::joinable!(outbox -> bookings (booking_id));
 diesel::joinable!(password_reset_tokens -> users (user_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(users -> celebrities (celebrity_id));
+diesel::joinable!(workflow_rules -> users (updated_by));
 
 diesel::allow_tables_to_appear_in_same_query!(
     blocked_periods,
@@ -197,4 +209,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     password_reset_tokens,
     refresh_tokens,
     users,
+    workflow_rules,
 );

@@ -1,15 +1,19 @@
-//! Backups with the catalogue in them: a restore into an empty store gives the same rows, and
-//! what the store derives from them (the search index, the calendar rules) holds again.
+//! Backups with the catalogue and a workflow rule in them: a restore into an empty store gives
+//! the same rows, and what the store derives from them (the search index, the calendar rules)
+//! holds again.
 //!
 //! Not part of [`repository_contract_tests!`](crate::repository_contract_tests): it needs two
 //! stores. Each adapter calls it from its `tests/backup.rs`.
 
 use headliner_domain::celebrity::Celebrity;
 use headliner_domain::ids::{CelebrityId, ImageId};
+use headliner_domain::templates::TemplateKey;
+use headliner_domain::workflow::{Recipient, WorkflowEvent, WorkflowRule};
 use headliner_ports::backup::BackupStore;
 use headliner_ports::bookings::BookingRepoError;
 use headliner_ports::celebrities::{CatalogueQuery, CelebrityRepoError, ImageRecord};
 use headliner_ports::files::StoredFileName;
+use headliner_ports::workflow::StoredRule;
 use uuid::Uuid;
 
 use super::Repos;
@@ -51,10 +55,19 @@ pub async fn a_restored_catalogue_is_searchable_and_keeps_its_calendar_rules(
     source.celebrities.insert_blocked_period(blocked(w.celebrity, 20, 30)).await.expect("blocked");
     source.bookings.insert(w.booking(w.celebrity, 10, 12), vec![]).await.expect("booked");
     source.celebrities.soft_delete(w.other_celebrity, now()).await.expect("deleted");
+    let rule =
+        WorkflowRule::new(WorkflowEvent::BookingConfirmed, TemplateKey::BookingReminder, [Recipient::Admins], false)
+            .expect("a valid rule");
+    source.workflow.save(StoredRule { rule, updated_at: now(), updated_by: w.admin }).await.expect("rule saved");
 
     let tables = source_store.export_all().await.expect("exported");
     target_store.import_all(tables.clone()).await.expect("restored");
     assert_eq!(target_store.export_all().await.expect("exported again"), tables, "the same rows");
+    assert_eq!(
+        target.workflow.overrides().await.expect("rules"),
+        source.workflow.overrides().await.expect("rules"),
+        "workflow overrides (JSON recipients, a boolean) survive the round trip"
+    );
 
     // Search works on the restored rows (Postgres recomputes `search`; SQLite's FTS5 index is
     // filled by its triggers as the rows are inserted), soft deletes included.
