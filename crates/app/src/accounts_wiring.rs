@@ -30,13 +30,15 @@ pub async fn account_ports(settings: &Settings, database: &Database) -> Result<A
     let cores = std::thread::available_parallelism().map(usize::from).unwrap_or(2);
     let hasher = Argon2Hasher::new(cores);
     let dummy_hash = hasher.dummy_hash().await.map_err(AccountsWiringError::Hasher)?;
+    let repositories = database.repositories();
     Ok(AccountPorts {
-        accounts: database.repositories().accounts,
+        accounts: repositories.accounts,
         hasher: Arc::new(hasher),
         tokens: Arc::new(JwtTokens::new(&secret.bytes)),
         secrets: Arc::new(OsSecrets),
         clock: Arc::new(SystemClock),
         ids: Arc::new(RandomIds),
+        workflow: repositories.workflow,
         policy: SessionPolicy::default(),
         app_url: settings.app_url.clone(),
         dummy_hash,

@@ -44,6 +44,7 @@ pub fn booking_ports(settings: &Settings, database: &Database, events: Arc<Booki
         users: repositories.users,
         payments: Arc::new(SimulatedGateway),
         events,
+        workflow: repositories.workflow,
         outbox: repositories.outbox,
         clock: Arc::new(SystemClock),
         ids: Arc::new(RandomIds),

@@ -25,6 +25,7 @@ use headliner_ports::accounts::{
     SecretSource, TokenError,
 };
 use headliner_ports::clock::{Clock, IdGenerator};
+use headliner_ports::workflow::{WorkflowRuleRepoError, WorkflowRuleRepository};
 use sha2::{Digest, Sha256};
 
 use crate::hex::encode as hex;
@@ -52,6 +53,8 @@ pub struct AccountPorts {
     pub secrets: Arc<dyn SecretSource>,
     pub clock: Arc<dyn Clock>,
     pub ids: Arc<dyn IdGenerator>,
+    /// Whether the welcome and password-reset emails are sent (their workflow rules).
+    pub workflow: Arc<dyn WorkflowRuleRepository>,
     pub policy: SessionPolicy,
     /// Base URL of the web client, for links in emails.
     pub app_url: String,
@@ -87,6 +90,12 @@ pub struct Unavailable(#[source] pub Source);
 
 impl From<AccountRepoError> for Unavailable {
     fn from(e: AccountRepoError) -> Self {
+        Self(Box::new(e))
+    }
+}
+
+impl From<WorkflowRuleRepoError> for Unavailable {
+    fn from(e: WorkflowRuleRepoError) -> Self {
         Self(Box::new(e))
     }
 }

@@ -26,6 +26,7 @@ use headliner_ports::events::EventPublisher;
 use headliner_ports::outbox::OutboxRepository;
 use headliner_ports::payments::PaymentGateway;
 use headliner_ports::users::UserRepository;
+use headliner_ports::workflow::WorkflowRuleRepository;
 
 pub use change::ChangeError;
 
@@ -37,6 +38,8 @@ pub struct BookingPorts {
     pub users: Arc<dyn UserRepository>,
     pub payments: Arc<dyn PaymentGateway>,
     pub events: Arc<dyn EventPublisher>,
+    /// Which emails each change sends (read once per change, before it is stored).
+    pub workflow: Arc<dyn WorkflowRuleRepository>,
     /// For payment follow-ups that are not part of a booking write (compensations).
     pub outbox: Arc<dyn OutboxRepository>,
     pub clock: Arc<dyn Clock>,

@@ -9,3 +9,4 @@ pub mod hex;
 pub mod outbox_admin;
 pub mod relay;
 pub mod templates;
+pub mod workflow;

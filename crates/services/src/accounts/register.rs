@@ -1,15 +1,18 @@
-//! Register: a new customer account, a welcome email, and a first session.
+//! Register: a new customer account, a welcome email (unless its workflow rule is disabled),
+//! and a first session.
 
 use headliner_domain::email::EmailAddress;
 use headliner_domain::ids::{OutboxMessageId, UserId};
 use headliner_domain::role::Role;
 use headliner_domain::templates::{TemplateData, WelcomeEmail};
 use headliner_domain::user::User;
+use headliner_domain::workflow::{Recipient, WorkflowEvent};
 use headliner_ports::accounts::{AccountRepoError, Credentials};
 use headliner_ports::outbox::{OutboxMessage, OutboxPayload};
 use headliner_ports::users::NewAccount;
 
 use super::{AccountPorts, Session, Unavailable, password, start_session};
+use crate::workflow::rules_in_force;
 
 /// What a visitor sends.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,8 +52,9 @@ pub fn check_display_name(name: &str) -> Result<String, String> {
     Ok(name.to_owned())
 }
 
-/// Validates every field, hashes the password, stores the customer with a welcome email in one
-/// transaction, and starts a session.
+/// Validates every field, hashes the password, stores the customer with its welcome email (as
+/// the `account_registered` rule says: to the new account holder with its template, or none
+/// when disabled) in one transaction, and starts a session.
 pub async fn register(ports: &AccountPorts, input: Registration) -> Result<Session, RegisterError> {
     let mut problems = Vec::new();
     let email = EmailAddress::parse(&input.email)
@@ -66,6 +70,8 @@ pub async fn register(ports: &AccountPorts, input: Registration) -> Result<Sessi
         return Err(RegisterError::Invalid(problems));
     };
 
+    let rules = rules_in_force(ports.workflow.as_ref()).await.map_err(Unavailable::from)?;
+    let welcome_rule = rules.rule(WorkflowEvent::AccountRegistered);
     let password_hash = ports.hasher.hash(input.password).await.map_err(Unavailable)?;
     let now = ports.clock.now();
     let user = User {
@@ -77,21 +83,18 @@ pub async fn register(ports: &AccountPorts, input: Registration) -> Result<Sessi
         disabled: false,
         created_at: now,
     };
-    let welcome = OutboxMessage {
-        id: OutboxMessageId::from_uuid(ports.ids.new_id()),
-        created_at: now,
-        booking_id: None,
-        payload: OutboxPayload::Email {
-            to: email,
-            template: headliner_domain::templates::TemplateKey::Welcome,
-            data: Box::new(TemplateData::Welcome(WelcomeEmail {
-                recipient_name: display_name,
-                app_url: ports.app_url.clone(),
-            })),
-        },
-    };
+    // The rule's only possible recipient is the account holder, and its only template `welcome`.
+    let welcome = welcome_rule.sends_to(Recipient::AccountHolder).then(|| {
+        let data = TemplateData::Welcome(WelcomeEmail { recipient_name: display_name, app_url: ports.app_url.clone() });
+        OutboxMessage {
+            id: OutboxMessageId::from_uuid(ports.ids.new_id()),
+            created_at: now,
+            booking_id: None,
+            payload: OutboxPayload::Email { to: email, template: data.key(), data: Box::new(data) },
+        }
+    });
     let account = NewAccount { user: user.clone(), password_hash: password_hash.clone() };
-    ports.accounts.register(account, vec![welcome]).await.map_err(|e| match e {
+    ports.accounts.register(account, welcome.into_iter().collect()).await.map_err(|e| match e {
         AccountRepoError::EmailTaken => RegisterError::EmailTaken,
         AccountRepoError::NotFound | AccountRepoError::UnknownCelebrity | AccountRepoError::Unavailable(_) => {
             RegisterError::Unavailable(e.into())

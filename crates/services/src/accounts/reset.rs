@@ -2,17 +2,26 @@
 
 use headliner_domain::email::EmailAddress;
 use headliner_domain::ids::OutboxMessageId;
-use headliner_domain::templates::{PasswordResetEmail, TemplateData, TemplateKey};
+use headliner_domain::templates::{PasswordResetEmail, TemplateData};
+use headliner_domain::workflow::{Recipient, WorkflowEvent};
 use headliner_ports::accounts::ResetToken;
 use headliner_ports::outbox::{OutboxMessage, OutboxPayload};
 
 use super::register::FieldProblem;
 use super::{AccountPorts, Unavailable, new_secret, password, sha256, unhex};
+use crate::workflow::rules_in_force;
 
 /// Starts a reset. Answers the same whether or not the address has an account, so accounts
-/// cannot be discovered; only an existing, enabled account gets the email.
+/// cannot be discovered; only an existing, enabled account gets the email, and only while the
+/// `password_reset` workflow rule is enabled (it can only ever send to the account holder).
+/// The rule is read before the account is looked up, so both cases do the same reads; with
+/// the rule disabled no link is made at all, for anyone.
 pub async fn request_reset(ports: &AccountPorts, email: &str) -> Result<(), Unavailable> {
     let Ok(email) = EmailAddress::parse(email) else { return Ok(()) };
+    let rules = rules_in_force(ports.workflow.as_ref()).await?;
+    if !rules.rule(WorkflowEvent::PasswordReset).sends_to(Recipient::AccountHolder) {
+        return Ok(());
+    }
     let Some(credentials) = ports.accounts.credentials_by_email(&email).await? else { return Ok(()) };
     if credentials.user.actor().is_none() {
         return Ok(());
@@ -20,18 +29,19 @@ pub async fn request_reset(ports: &AccountPorts, email: &str) -> Result<(), Unav
     let now = ports.clock.now();
     let (token, token_hash) = new_secret(ports);
     let minutes = ports.policy.reset_ttl.num_minutes();
+    let data = TemplateData::PasswordReset(PasswordResetEmail {
+        recipient_name: credentials.user.display_name.clone(),
+        reset_url: format!("{}/reset-password?token={token}", ports.app_url.trim_end_matches('/')),
+        expires_in_minutes: u32::try_from(minutes).unwrap_or(u32::MAX),
+    });
     let mail = OutboxMessage {
         id: OutboxMessageId::from_uuid(ports.ids.new_id()),
         created_at: now,
         booking_id: None,
         payload: OutboxPayload::Email {
             to: credentials.user.email.clone(),
-            template: TemplateKey::PasswordReset,
-            data: Box::new(TemplateData::PasswordReset(PasswordResetEmail {
-                recipient_name: credentials.user.display_name.clone(),
-                reset_url: format!("{}/reset-password?token={token}", ports.app_url.trim_end_matches('/')),
-                expires_in_minutes: u32::try_from(minutes).unwrap_or(u32::MAX),
-            })),
+            template: data.key(),
+            data: Box::new(data),
         },
     };
     let stored = ResetToken {

@@ -7,11 +7,13 @@ use headliner_domain::email::EmailAddress;
 use headliner_domain::ids::UserId;
 use headliner_domain::role::Role;
 use headliner_domain::user::User;
+use headliner_domain::workflow::WorkflowRule;
 use headliner_ports::accounts::{
     AccessClaims, Credentials, MockAccessTokens, MockAccountRepository, MockPasswordHasher, MockSecretSource,
     TokenError,
 };
 use headliner_ports::clock::{MockClock, MockIdGenerator};
+use headliner_ports::workflow::{MockWorkflowRuleRepository, StoredRule};
 use uuid::Uuid;
 
 use super::{AccountPorts, SessionPolicy};
@@ -51,6 +53,8 @@ pub struct Mocks {
     pub accounts: MockAccountRepository,
     pub hasher: MockPasswordHasher,
     pub tokens: MockAccessTokens,
+    /// The stored workflow overrides (none: the built-in rules apply).
+    pub rules: Vec<WorkflowRule>,
 }
 
 impl Mocks {
@@ -71,7 +75,7 @@ impl Mocks {
                 _ => Err(TokenError::Invalid),
             }
         });
-        Self { accounts: MockAccountRepository::new(), hasher: MockPasswordHasher::new(), tokens }
+        Self { accounts: MockAccountRepository::new(), hasher: MockPasswordHasher::new(), tokens, rules: Vec::new() }
     }
 
     pub fn ports(self) -> AccountPorts {
@@ -86,6 +90,14 @@ impl Mocks {
         });
         let mut secrets = MockSecretSource::new();
         secrets.expect_secret().returning(|| [0xAB; 32]);
+        let mut workflow = MockWorkflowRuleRepository::new();
+        let rules = self.rules;
+        workflow.expect_overrides().returning(move || {
+            Ok(rules
+                .iter()
+                .map(|rule| StoredRule { rule: rule.clone(), updated_at: now(), updated_by: user_id() })
+                .collect())
+        });
         AccountPorts {
             accounts: Arc::new(self.accounts),
             hasher: Arc::new(self.hasher),
@@ -93,6 +105,7 @@ impl Mocks {
             secrets: Arc::new(secrets),
             clock: Arc::new(clock),
             ids: Arc::new(ids),
+            workflow: Arc::new(workflow),
             policy: SessionPolicy::default(),
             app_url: "https://headliner.example".into(),
             dummy_hash: DUMMY_HASH.into(),

@@ -1,4 +1,5 @@
 use headliner_domain::role::{Actor, Role};
+use headliner_domain::workflow::{WorkflowEvent, WorkflowRule};
 use headliner_ports::accounts::{AccessChange, AccountRepoError, Rotation};
 use headliner_ports::outbox::OutboxPayload;
 
@@ -50,6 +51,23 @@ async fn registration_stores_the_hash_and_a_welcome_mail_and_starts_a_session() 
     assert_eq!(session.user.display_name, "Ana");
     assert_eq!(session.expires_in, 900);
     assert!(session.access_token.ends_with(":0"), "a new account starts at token version 0");
+}
+
+fn disabled(event: WorkflowEvent) -> WorkflowRule {
+    WorkflowRule::new(event, event.default_template(), [], false).unwrap()
+}
+
+#[tokio::test]
+async fn with_the_welcome_rule_disabled_an_account_is_registered_without_a_welcome_mail() {
+    let mut mocks = Mocks::new();
+    mocks.rules = vec![disabled(WorkflowEvent::AccountRegistered)];
+    mocks.hasher.expect_hash().returning(|_| Ok("h".into()));
+    mocks.accounts.expect_register().times(1).returning(|_, outbox| {
+        assert!(outbox.is_empty(), "{outbox:?}");
+        Ok(())
+    });
+    mocks.accounts.expect_start_session().returning(|_| Ok(()));
+    register(&mocks.ports(), registration("ana@example.com", "correct horse battery", "Ana")).await.unwrap();
 }
 
 #[tokio::test]
@@ -156,6 +174,17 @@ async fn a_reset_stores_only_the_hash_and_mails_the_token() {
         Ok(())
     });
     request_reset(&mocks.ports(), "casey@example.com").await.unwrap();
+}
+
+#[tokio::test]
+async fn with_the_reset_rule_disabled_no_link_is_made_for_anyone_and_the_answer_is_the_same() {
+    let mut mocks = Mocks::new();
+    mocks.rules = vec![disabled(WorkflowEvent::PasswordReset)];
+    mocks.accounts.expect_credentials_by_email().never();
+    mocks.accounts.expect_create_reset().never();
+    let ports = mocks.ports();
+    request_reset(&ports, "casey@example.com").await.unwrap();
+    request_reset(&ports, "nobody@example.com").await.unwrap();
 }
 
 #[tokio::test]

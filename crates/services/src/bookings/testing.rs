@@ -1,5 +1,6 @@
 //! Shared fixtures for the booking use-case tests: one mock per port, a booking, its people.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
@@ -13,6 +14,7 @@ use headliner_domain::role::{Actor, Role};
 use headliner_domain::slug::Slug;
 use headliner_domain::time::{EventTimeZone, TimeRange};
 use headliner_domain::user::User;
+use headliner_domain::workflow::WorkflowRule;
 use headliner_ports::bookings::MockBookingRepository;
 use headliner_ports::celebrities::MockCelebrityRepository;
 use headliner_ports::clock::{MockClock, MockIdGenerator};
@@ -20,12 +22,14 @@ use headliner_ports::events::MockEventPublisher;
 use headliner_ports::outbox::{MockOutboxRepository, OutboxMessage, OutboxPayload};
 use headliner_ports::payments::MockPaymentGateway;
 use headliner_ports::users::MockUserRepository;
+use headliner_ports::workflow::{MockWorkflowRuleRepository, StoredRule, WorkflowRuleRepoError};
 use uuid::Uuid;
 
 use super::BookingPorts;
 
 pub const CUSTOMER_EMAIL: &str = "customer@example.com";
 pub const TALENT_EMAIL: &str = "talent@example.com";
+pub const ADMIN_EMAIL: &str = "admin@example.com";
 
 pub fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 5, 1, 9, 0, 0).unwrap()
@@ -150,6 +154,12 @@ pub struct Mocks {
     pub payments: MockPaymentGateway,
     pub events: MockEventPublisher,
     pub outbox: MockOutboxRepository,
+    /// The stored workflow overrides (none: the built-in rules apply).
+    pub rules: Vec<WorkflowRule>,
+    /// How often the use case read the workflow rules.
+    pub rule_reads: Arc<AtomicUsize>,
+    /// The workflow rule store is down.
+    pub rules_unavailable: bool,
 }
 
 impl Mocks {
@@ -161,6 +171,9 @@ impl Mocks {
             payments: MockPaymentGateway::new(),
             events: MockEventPublisher::new(),
             outbox: MockOutboxRepository::new(),
+            rules: Vec::new(),
+            rule_reads: Arc::new(AtomicUsize::new(0)),
+            rules_unavailable: false,
         }
     }
 
@@ -175,6 +188,13 @@ impl Mocks {
             Ok(vec![person(UserId::from_uuid(Uuid::from_u128(3)), TALENT_EMAIL, "Tal Ent", Role::Talent)])
         });
         self.celebrities.expect_get().returning(|_| Ok(celebrity()));
+    }
+
+    /// The platform's one admin account, for rules that send to admins.
+    pub fn expect_admins(&mut self) {
+        self.users
+            .expect_admins()
+            .returning(|| Ok(vec![person(UserId::from_uuid(Uuid::from_u128(5)), ADMIN_EMAIL, "Ad Min", Role::Admin)]));
     }
 
     /// Expects exactly one `apply_change` and keeps what it was given.
@@ -202,12 +222,23 @@ impl Mocks {
             *n += 1;
             Uuid::from_u128(0x1D00 + *n)
         });
+        let mut workflow = MockWorkflowRuleRepository::new();
+        let (rules, reads, down) = (self.rules, self.rule_reads, self.rules_unavailable);
+        workflow.expect_overrides().returning(move || {
+            reads.fetch_add(1, Ordering::SeqCst);
+            if down {
+                return Err(WorkflowRuleRepoError::Unavailable("the rule store is down".into()));
+            }
+            let by = UserId::from_uuid(Uuid::from_u128(5));
+            Ok(rules.iter().map(|rule| StoredRule { rule: rule.clone(), updated_at: now(), updated_by: by }).collect())
+        });
         BookingPorts {
             bookings: Arc::new(self.bookings),
             celebrities: Arc::new(self.celebrities),
             users: Arc::new(self.users),
             payments: Arc::new(self.payments),
             events: Arc::new(self.events),
+            workflow: Arc::new(workflow),
             outbox: Arc::new(self.outbox),
             clock: Arc::new(clock),
             ids: Arc::new(ids),
