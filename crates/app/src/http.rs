@@ -2,6 +2,7 @@
 
 pub mod admin_email;
 pub mod admin_users;
+pub mod admin_workflow;
 pub mod auth;
 pub mod authn;
 pub mod body;
@@ -150,6 +151,12 @@ fn admin(cfg: &mut web::ServiceConfig) {
                 .route(web::delete().to(admin_email::reset)),
         )
         .service(resource("/email-templates/{key}/preview", "POST").route(web::post().to(admin_email::preview)))
+        .service(resource("/workflow-rules", "GET").route(web::get().to(admin_workflow::list)))
+        .service(
+            resource("/workflow-rules/{event}", "PUT, DELETE")
+                .route(web::put().to(admin_workflow::put))
+                .route(web::delete().to(admin_workflow::reset)),
+        )
         .service(resource("/outbox", "GET").route(web::get().to(admin_email::outbox)))
         .service(resource("/outbox/stats", "GET").route(web::get().to(admin_email::stats)))
         .service(resource("/outbox/{id}/retry", "POST").route(web::post().to(admin_email::retry)));

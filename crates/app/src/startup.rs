@@ -95,6 +95,10 @@ impl Application {
             templates: repositories.templates.clone(),
             clock: clock.clone(),
         });
+        let workflow = web::Data::new(headliner_services::workflow::WorkflowPorts {
+            rules: repositories.workflow.clone(),
+            clock: clock.clone(),
+        });
         let relay_counters = settings.outbox_relay.then(|| std::sync::Arc::new(crate::relay::RelayCounters::default()));
         let outbox_admin = web::Data::new(crate::http::admin_email::OutboxAdmin {
             outbox: repositories.outbox,
@@ -124,6 +128,7 @@ impl Application {
                 .app_data(idempotency.clone())
                 .app_data(upload_limit.clone())
                 .app_data(templates.clone())
+                .app_data(workflow.clone())
                 .app_data(outbox_admin.clone())
                 .app_data(crate::http::json_config(limit))
                 .app_data(web::PayloadConfig::new(limit))

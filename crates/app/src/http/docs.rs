@@ -11,7 +11,9 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_swagger_ui::{Config, SwaggerUi};
 
-use crate::http::{admin_email, admin_users, auth, body, bookings, catalogue, health, me, problem, resource};
+use crate::http::{
+    admin_email, admin_users, admin_workflow, auth, body, bookings, catalogue, health, me, problem, resource,
+};
 
 #[derive(Debug, OpenApi)]
 #[openapi(
@@ -47,6 +49,9 @@ use crate::http::{admin_email, admin_users, auth, body, bookings, catalogue, hea
         admin_email::outbox,
         admin_email::retry,
         admin_email::stats,
+        admin_workflow::list,
+        admin_workflow::put,
+        admin_workflow::reset,
         catalogue::list_categories,
         catalogue::list_celebrities,
         catalogue::create_celebrity,
@@ -94,6 +99,9 @@ use crate::http::{admin_email, admin_users, auth, body, bookings, catalogue, hea
         admin_email::OutboxList,
         admin_email::OutboxStatsBody,
         admin_email::RelayTotals,
+        admin_workflow::RuleBody,
+        admin_workflow::RuleList,
+        admin_workflow::RuleRequest,
         body::MoneyBody,
         catalogue::CategoryBody,
         catalogue::CategoryList,

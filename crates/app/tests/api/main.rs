@@ -19,3 +19,4 @@ mod roles;
 mod seed;
 mod shutdown;
 mod tokens;
+mod workflow;

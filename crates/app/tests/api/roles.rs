@@ -92,6 +92,24 @@ fn route_table(victim: &str) -> Vec<Operation> {
             ADMINS,
             200,
         ),
+        op(Method::GET, "/api/v1/admin/workflow-rules", "/api/v1/admin/workflow-rules".into(), ADMINS, 200),
+        Operation {
+            body: Some(json!({"template": "booking_confirmed", "recipients": ["customer"], "enabled": true})),
+            ..op(
+                Method::PUT,
+                "/api/v1/admin/workflow-rules/{event}",
+                "/api/v1/admin/workflow-rules/booking_confirmed".into(),
+                ADMINS,
+                200,
+            )
+        },
+        op(
+            Method::DELETE,
+            "/api/v1/admin/workflow-rules/{event}",
+            "/api/v1/admin/workflow-rules/booking_confirmed".into(),
+            ADMINS,
+            200,
+        ),
         op(Method::GET, "/api/v1/admin/outbox", "/api/v1/admin/outbox".into(), ADMINS, 200),
         op(Method::GET, "/api/v1/admin/outbox/stats", "/api/v1/admin/outbox/stats".into(), ADMINS, 200),
         op(
