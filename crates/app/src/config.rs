@@ -61,6 +61,11 @@ pub struct Settings {
     pub cache_max_entries: u64,
     /// Whether `serve` runs the outbox relay (sending mail and payment follow-ups).
     pub outbox_relay: bool,
+    /// How long the relay holds a claimed batch before another instance may take it over
+    /// (how soon mail a crashed instance had claimed goes out).
+    pub outbox_lease: Duration,
+    /// Messages the relay sends at once.
+    pub outbox_concurrency: usize,
     /// Where the settings came from, for the start-up log.
     pub config_file: Option<PathBuf>,
 }
@@ -172,6 +177,8 @@ impl Settings {
             in_range("image_max_bytes", raw.image_max_bytes.unwrap_or(10 * 1024 * 1024), 1024, 100 * 1024 * 1024)?;
         let cache_ttl_secs = in_range("cache_ttl_secs", raw.cache_ttl_secs.unwrap_or(30), 0, 86_400)?;
         let cache_max_entries = in_range("cache_max_entries", raw.cache_max_entries.unwrap_or(10_000), 0, 10_000_000)?;
+        let outbox_lease_secs = in_range("outbox_lease_secs", raw.outbox_lease_secs.unwrap_or(120), 2, 3600)?;
+        let outbox_concurrency = in_range("outbox_concurrency", raw.outbox_concurrency.unwrap_or(8), 1, 64)?;
         Ok(Self {
             bind: raw.bind.unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080))),
             data_dir,
@@ -195,6 +202,8 @@ impl Settings {
             cache_ttl: Duration::from_secs(cache_ttl_secs),
             cache_max_entries,
             outbox_relay: raw.outbox_relay.unwrap_or(true),
+            outbox_lease: Duration::from_secs(outbox_lease_secs),
+            outbox_concurrency,
             config_file,
         })
     }

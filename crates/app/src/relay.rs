@@ -2,17 +2,21 @@
 //! messages are due, a short idle wait when none are, and a clean stop between batches.
 //!
 //! Several instances on one Postgres share the outbox (claims use `SKIP LOCKED` and leases);
-//! on SQLite the one process is the one claimer. A batch in flight at shutdown is finished;
-//! if the process dies instead, the batch's leases expire and another claim sends it again
-//! (same Message-ID).
+//! on SQLite the one process is the one claimer. A batch in flight at shutdown is finished
+//! within the grace period, else abandoned: what was not recorded is released at once. If the
+//! process dies instead, the batch's leases expire and another claim sends it again (same
+//! Message-ID).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use headliner_services::relay::{BatchReport, RelayPolicy, RelayPorts, relay_batch};
+use headliner_services::relay::{BatchReport, RelayPolicy, RelayPorts, relay_batch_until};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
+
+/// How long an abandoned batch may take to release its claims.
+const RELEASE_WAIT: Duration = Duration::from_secs(5);
 
 /// Totals since start, for the metrics endpoint.
 #[derive(Debug, Default)]
@@ -21,6 +25,7 @@ pub struct RelayCounters {
     pub failed: AtomicU64,
     pub dead: AtomicU64,
     pub lost: AtomicU64,
+    pub released: AtomicU64,
 }
 
 impl RelayCounters {
@@ -30,6 +35,7 @@ impl RelayCounters {
             (&self.failed, report.failed),
             (&self.dead, report.dead),
             (&self.lost, report.lost),
+            (&self.released, report.released),
         ] {
             counter.fetch_add(n as u64, Ordering::Relaxed);
         }
@@ -40,6 +46,7 @@ impl RelayCounters {
 #[derive(Debug)]
 pub struct Relay {
     stop: watch::Sender<bool>,
+    abandon: watch::Sender<bool>,
     task: JoinHandle<()>,
     pub counters: Arc<RelayCounters>,
 }
@@ -49,10 +56,18 @@ impl Relay {
     /// Its totals go to `counters` (shared with whoever reports them).
     pub fn spawn(ports: RelayPorts, policy: RelayPolicy, idle: Duration, counters: Arc<RelayCounters>) -> Self {
         let (stop, mut stopped) = watch::channel(false);
+        let (abandon, abandon_rx) = watch::channel(false);
         let totals = counters.clone();
         let task = tokio::spawn(async move {
             loop {
-                let wait = match relay_batch(&ports, &policy).await {
+                let mut abandoned = abandon_rx.clone();
+                let deadline = async move {
+                    if abandoned.wait_for(|now| *now).await.is_err() {
+                        // The `Relay` was dropped without `stop`: never abandon a batch.
+                        std::future::pending::<()>().await;
+                    }
+                };
+                let wait = match relay_batch_until(&ports, &policy, deadline).await {
                     Ok(report) => {
                         totals.add(&report);
                         if report.claimed > 0 {
@@ -78,17 +93,22 @@ impl Relay {
             }
             tracing::info!("outbox relay stopped");
         });
-        Self { stop, task, counters }
+        Self { stop, abandon, task, counters }
     }
 
-    /// Stops after the batch in flight; waits at most `deadline` for it.
+    /// Stops after the batch in flight; waits at most `deadline` for it, then abandons it
+    /// (unrecorded claims are released) and waits a little more for the release.
     pub async fn stop(self, deadline: Duration) {
         let _ = self.stop.send(true);
         let mut task = self.task;
-        if tokio::time::timeout(deadline, &mut task).await.is_err() {
-            // Its claims' leases expire and another claim sends them: nothing is lost.
+        if tokio::time::timeout(deadline, &mut task).await.is_ok() {
+            return;
+        }
+        let _ = self.abandon.send(true);
+        if tokio::time::timeout(RELEASE_WAIT, &mut task).await.is_err() {
+            // The outbox did not answer: the claims' leases expire and another claim sends them.
             task.abort();
-            tracing::warn!("outbox relay did not finish its batch in time; its claims will expire");
+            tracing::warn!("outbox relay could not release its claims in time; they will expire");
         }
     }
 }

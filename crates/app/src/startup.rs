@@ -164,7 +164,12 @@ impl Application {
         let relay = if let Some(counters) = relay_counters {
             let ports = relay_ports(settings, &database).map_err(StartupError::Mail)?;
             tracing::info!("outbox relay running");
-            Some(Relay::spawn(ports, RelayPolicy::default(), Duration::from_millis(500), counters))
+            let policy = RelayPolicy {
+                lease: chrono::Duration::from_std(settings.outbox_lease).unwrap_or(chrono::Duration::minutes(2)),
+                concurrency: settings.outbox_concurrency,
+                ..RelayPolicy::default()
+            };
+            Some(Relay::spawn(ports, policy, Duration::from_millis(500), counters))
         } else {
             tracing::info!("outbox relay off (HEADLINER_OUTBOX_RELAY=false): messages wait in the outbox");
             None

@@ -23,6 +23,22 @@ pub enum OutboxPayload {
     RefundPayment { booking_id: BookingId, amount: Money },
 }
 
+/// What replaces a secret in a sent message's stored payload.
+pub const SCRUBBED: &str = "(removed once sent)";
+
+impl OutboxPayload {
+    /// The payload to keep once the message is sent, when it carries a secret that must not
+    /// outlive the sending (a password-reset link is a credential until it expires): `None`
+    /// when there is nothing to remove.
+    pub fn scrubbed(&self) -> Option<OutboxPayload> {
+        let Self::Email { to, template, data } = self else { return None };
+        let TemplateData::PasswordReset(reset) = data.as_ref() else { return None };
+        let mut reset = reset.clone();
+        reset.reset_url = SCRUBBED.to_owned();
+        Some(Self::Email { to: to.clone(), template: *template, data: Box::new(TemplateData::PasswordReset(reset)) })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OutboxMessage {
     pub id: OutboxMessageId,
@@ -125,13 +141,15 @@ pub trait OutboxRepository: Send + Sync {
     ) -> Result<Vec<ClaimedMessage>, OutboxRepoError>;
 
     /// The claimed message was delivered: status sent, `sent_at = at`, attempts + 1, lease
-    /// cleared. Only while it is still pending under `lease_until` (the fencing token), else
-    /// `LeaseLost`; `NotFound` when there is no such message.
+    /// cleared, and the payload replaced by `scrubbed` when given (a secret it carried, see
+    /// [`OutboxPayload::scrubbed`]). Only while it is still pending under `lease_until` (the
+    /// fencing token), else `LeaseLost`; `NotFound` when there is no such message.
     async fn mark_sent(
         &self,
         id: OutboxMessageId,
         lease_until: DateTime<Utc>,
         at: DateTime<Utc>,
+        scrubbed: Option<OutboxPayload>,
     ) -> Result<(), OutboxRepoError>;
 
     /// The attempt failed and will be retried: attempts + 1, `last_error` (clipped, see

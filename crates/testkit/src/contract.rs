@@ -54,6 +54,7 @@ macro_rules! repository_contract_tests {
             a_failure_counts_an_attempt_keeps_the_error_and_waits_for_the_backoff,
             a_dead_message_is_listed_and_an_admin_retry_makes_it_claimable_again,
             releasing_claims_makes_them_claimable_at_once_without_counting_an_attempt,
+            marking_sent_can_replace_the_payload_and_only_then,
             stats_count_each_status_and_age_the_oldest_due_message,
             detailed_lists_page_by_creation_and_id_without_repeats_or_gaps,
             concurrent_claimers_together_get_every_due_message_exactly_once,

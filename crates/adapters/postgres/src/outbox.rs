@@ -293,7 +293,12 @@ impl OutboxRepository for PgStore {
         id: OutboxMessageId,
         lease_until: DateTime<Utc>,
         at: DateTime<Utc>,
+        scrubbed: Option<OutboxPayload>,
     ) -> Result<(), OutboxRepoError> {
+        let scrubbed = match scrubbed {
+            Some(payload) => Some(serde_json::to_value(&payload).map_err(|e| DbFailure::Other(Box::new(e)))?),
+            None => None,
+        };
         fenced_update!(
             self,
             id,
@@ -303,6 +308,7 @@ impl OutboxRepository for PgStore {
                 outbox::sent_at.eq(Some(at)),
                 outbox::attempts.eq(outbox::attempts + 1),
                 outbox::locked_until.eq(None::<DateTime<Utc>>),
+                scrubbed.map(|payload| outbox::payload.eq(payload)),
             )
         )
     }

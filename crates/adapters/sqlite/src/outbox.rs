@@ -270,7 +270,12 @@ impl OutboxRepository for SqliteStore {
         id: OutboxMessageId,
         lease_until: DateTime<Utc>,
         at: DateTime<Utc>,
+        scrubbed: Option<OutboxPayload>,
     ) -> Result<(), OutboxRepoError> {
+        let scrubbed = match scrubbed {
+            Some(payload) => Some(serde_json::to_string(&payload).map_err(|e| DbFailure::Other(Box::new(e)))?),
+            None => None,
+        };
         let at = micros(at);
         fenced_update!(
             self,
@@ -281,6 +286,7 @@ impl OutboxRepository for SqliteStore {
                 outbox::sent_at.eq(Some(at)),
                 outbox::attempts.eq(outbox::attempts + 1),
                 outbox::locked_until.eq(NO_LEASE),
+                scrubbed.map(|payload| outbox::payload.eq(payload)),
             )
         )
     }

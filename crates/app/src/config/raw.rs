@@ -75,6 +75,8 @@ settings_keys! {
     cache_ttl_secs: u64 => "HEADLINER_CACHE_TTL_SECS",
     cache_max_entries: u64 => "HEADLINER_CACHE_MAX_ENTRIES",
     outbox_relay: bool => "HEADLINER_OUTBOX_RELAY",
+    outbox_lease_secs: u64 => "HEADLINER_OUTBOX_LEASE_SECS",
+    outbox_concurrency: usize => "HEADLINER_OUTBOX_CONCURRENCY",
 }
 
 fn parse_env<T>(var: &str, value: &str) -> Result<T, ConfigError>

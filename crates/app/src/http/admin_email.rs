@@ -420,6 +420,8 @@ pub struct RelayTotals {
     pub dead: u64,
     /// Outcomes dropped because another relay had taken the message over.
     pub lost: u64,
+    /// Claims given back unsent when a shutdown abandoned a batch.
+    pub released: u64,
 }
 
 /// Outbox counts and relay totals (metrics-ready numbers).
@@ -440,6 +442,7 @@ pub async fn stats(
         failed: c.failed.load(Relaxed),
         dead: c.dead.load(Relaxed),
         lost: c.lost.load(Relaxed),
+        released: c.released.load(Relaxed),
     });
     let body = OutboxStatsBody {
         pending: now.pending,

@@ -87,9 +87,13 @@ async fn an_email_is_rendered_with_escaped_variables_sent_with_its_stable_id_and
     mocks
         .outbox
         .expect_mark_sent()
-        .withf(|_, lease_until, at| *lease_until == lease() && *at == now())
+        .withf(|_, lease_until, at, scrubbed| {
+            *lease_until == lease()
+                && *at == now()
+                && scrubbed.as_ref().is_some_and(|p| !format!("{p:?}").contains("token=abc"))
+        })
         .times(1)
-        .returning(|_, _, _| Ok(()));
+        .returning(|_, _, _, _| Ok(()));
     let report = relay_batch(&mocks.ports(), &RelayPolicy::default()).await.unwrap();
     assert_eq!(report, BatchReport { claimed: 1, sent: 1, ..BatchReport::default() });
     let email = seen.lock().unwrap().take().unwrap();
@@ -151,7 +155,7 @@ async fn an_outcome_for_a_message_another_relay_took_over_is_dropped_not_fatal()
     let mut mocks = Mocks::claiming(vec![reset_email(5, 0), reset_email(6, 0)]);
     mocks.mailer.expect_send().times(2).returning(|_| Ok(()));
     let mut first = true;
-    mocks.outbox.expect_mark_sent().times(2).returning(move |_, _, _| {
+    mocks.outbox.expect_mark_sent().times(2).returning(move |_, _, _, _| {
         let lost = std::mem::replace(&mut first, false);
         if lost { Err(OutboxRepoError::LeaseLost) } else { Ok(()) }
     });
@@ -171,6 +175,49 @@ async fn payment_commands_use_stable_idempotency_keys() {
         .withf(move |b, key| *b == booking && key == &format!("booking:{booking}:release"))
         .times(1)
         .returning(|_, _| Ok(()));
-    mocks.outbox.expect_mark_sent().times(1).returning(|_, _, _| Ok(()));
+    mocks.outbox.expect_mark_sent().times(1).returning(|_, _, _, _| Ok(()));
     assert_eq!(relay_batch(&mocks.ports(), &RelayPolicy::default()).await.unwrap().sent, 1);
+}
+
+/// Sends the message whose id ends in 1 at once and never finishes any other.
+struct HangingMailer;
+
+#[async_trait::async_trait]
+impl Mailer for HangingMailer {
+    async fn send(&self, email: OutgoingEmail) -> Result<(), MailError> {
+        if email.message_id.contains("0001@") { Ok(()) } else { std::future::pending().await }
+    }
+}
+
+#[tokio::test]
+async fn an_abandoned_batch_records_what_finished_and_releases_only_the_rest() {
+    let mut mocks = Mocks::claiming(vec![reset_email(1, 0), reset_email(2, 0), reset_email(3, 0)]);
+    mocks.outbox.expect_mark_sent().times(1).returning(|_, _, _, _| Ok(()));
+    mocks
+        .outbox
+        .expect_release()
+        .withf(|claims| {
+            let mut ids: Vec<u128> = claims.iter().map(|(id, _)| id.as_uuid().as_u128()).collect();
+            ids.sort_unstable();
+            ids == [2, 3] && claims.iter().all(|(_, lease_until)| *lease_until == lease())
+        })
+        .times(1)
+        .returning(|claims| Ok(claims.len() as u64));
+    let mut ports = mocks.ports();
+    ports.mailer = Arc::new(HangingMailer);
+    let abandon = tokio::time::sleep(std::time::Duration::from_millis(50));
+    let report = relay_batch_until(&ports, &RelayPolicy::default(), abandon).await.unwrap();
+    assert_eq!(report, BatchReport { claimed: 3, sent: 1, released: 2, ..BatchReport::default() });
+}
+
+#[tokio::test]
+async fn a_batch_reads_each_template_once_however_many_messages_use_it() {
+    let mut mocks = Mocks::claiming((10..15).map(|n| reset_email(n, 0)).collect());
+    mocks.mailer.expect_send().times(5).returning(|_| Ok(()));
+    mocks.outbox.expect_mark_sent().times(5).returning(|_, _, _, _| Ok(()));
+    let mut templates = MockTemplateRepository::new();
+    templates.expect_get().times(1).returning(|_| Ok(None));
+    let mut ports = mocks.ports();
+    ports.templates = Arc::new(templates);
+    assert_eq!(relay_batch(&ports, &RelayPolicy::default()).await.unwrap().sent, 5);
 }

@@ -69,7 +69,7 @@ pub async fn claims_take_only_due_unleased_pending_messages_earliest_first_up_to
     let claims = claim(repos, t(-4), 10).await;
     assert_eq!(ids(&claims), vec![dead.id, sent.id], "earliest due first");
     repos.outbox.mark_dead(dead.id, claims[0].lease_until, "gone".into(), t(-4)).await.expect("dead");
-    repos.outbox.mark_sent(sent.id, claims[1].lease_until, t(-4)).await.expect("sent");
+    repos.outbox.mark_sent(sent.id, claims[1].lease_until, t(-4), None).await.expect("sent");
 
     // Enqueued out of order; one is not due yet.
     let c = enqueue_at(repos, t(-1)).await;
@@ -112,7 +112,7 @@ pub async fn stale_leases_change_nothing_and_unknown_messages_are_not_found(repo
     let fresh = claim_one(repos, t(2), &a).await.lease_until;
     let before = entry(repos, OutboxStatus::Pending, a.id).await.expect("pending");
 
-    assert!(matches!(repos.outbox.mark_sent(a.id, stale, t(2)).await, Err(OutboxRepoError::LeaseLost)));
+    assert!(matches!(repos.outbox.mark_sent(a.id, stale, t(2), None).await, Err(OutboxRepoError::LeaseLost)));
     assert!(matches!(
         repos.outbox.mark_failed(a.id, stale, "late".into(), t(3)).await,
         Err(OutboxRepoError::LeaseLost)
@@ -123,14 +123,14 @@ pub async fn stale_leases_change_nothing_and_unknown_messages_are_not_found(repo
     assert!(claim(repos, t(2), 10).await.is_empty(), "the fresh lease still holds");
 
     // The current holder's outcome is taken once; the same lease is spent afterwards.
-    repos.outbox.mark_sent(a.id, fresh, t(2)).await.expect("sent");
+    repos.outbox.mark_sent(a.id, fresh, t(2), None).await.expect("sent");
     let sent = entry(repos, OutboxStatus::Sent, a.id).await.expect("sent");
     assert_eq!((sent.attempts, sent.sent_at, sent.last_error.as_deref()), (1, Some(t(2)), None));
-    assert!(matches!(repos.outbox.mark_sent(a.id, fresh, t(3)).await, Err(OutboxRepoError::LeaseLost)));
+    assert!(matches!(repos.outbox.mark_sent(a.id, fresh, t(3), None).await, Err(OutboxRepoError::LeaseLost)));
     assert_eq!(entry(repos, OutboxStatus::Sent, a.id).await, Some(sent), "sent once");
 
     let nobody = unknown_id();
-    assert!(matches!(repos.outbox.mark_sent(nobody, fresh, t(2)).await, Err(OutboxRepoError::NotFound)));
+    assert!(matches!(repos.outbox.mark_sent(nobody, fresh, t(2), None).await, Err(OutboxRepoError::NotFound)));
     assert!(matches!(repos.outbox.mark_failed(nobody, fresh, "x".into(), t(2)).await, Err(OutboxRepoError::NotFound)));
     assert!(matches!(repos.outbox.mark_dead(nobody, fresh, "x".into(), t(2)).await, Err(OutboxRepoError::NotFound)));
     assert!(matches!(repos.outbox.retry_dead(nobody, t(2)).await, Err(OutboxRepoError::NotFound)));
@@ -188,7 +188,7 @@ pub async fn a_dead_message_is_listed_and_an_admin_retry_makes_it_claimable_agai
     assert!(claim(repos, t(2) - Duration::microseconds(1), 10).await.is_empty(), "due from the retry on");
     let claimed = claim_one(repos, t(2), &a).await;
     assert_eq!(claimed.attempts, 0);
-    repos.outbox.mark_sent(a.id, claimed.lease_until, t(2)).await.expect("sent");
+    repos.outbox.mark_sent(a.id, claimed.lease_until, t(2), None).await.expect("sent");
     assert!(matches!(repos.outbox.retry_dead(a.id, t(3)).await, Err(OutboxRepoError::NotDead)), "sent");
 }
 
@@ -209,7 +209,7 @@ pub async fn releasing_claims_makes_them_claimable_at_once_without_counting_an_a
     assert!(again.iter().all(|c| c.attempts == 0));
     let a_entry = entry(repos, OutboxStatus::Pending, a.id).await.expect("pending");
     assert_eq!((a_entry.attempts, a_entry.last_error), (0, None));
-    repos.outbox.mark_sent(c.id, lease, t(0)).await.expect("c's lease was left alone");
+    repos.outbox.mark_sent(c.id, lease, t(0), None).await.expect("c's lease was left alone");
     assert_eq!(repos.outbox.release(vec![(c.id, lease)]).await.expect("released"), 0, "a sent message stays sent");
 }
 
@@ -220,7 +220,7 @@ pub async fn stats_count_each_status_and_age_the_oldest_due_message(repos: &Repo
     let dead = enqueue_at(repos, t(-15)).await;
     let claims = claim(repos, t(-15), 10).await;
     assert_eq!(ids(&claims), vec![sent.id, dead.id]);
-    repos.outbox.mark_sent(sent.id, claims[0].lease_until, t(-15)).await.expect("sent");
+    repos.outbox.mark_sent(sent.id, claims[0].lease_until, t(-15), None).await.expect("sent");
     repos.outbox.mark_dead(dead.id, claims[1].lease_until, "no".into(), t(-15)).await.expect("dead");
     let oldest = enqueue_at(repos, t(-10)).await;
     enqueue_at(repos, t(-5)).await;
@@ -319,4 +319,27 @@ pub async fn concurrent_claimers_together_get_every_due_message_exactly_once(rep
         "{CLAIMERS} concurrent claimers took {MESSAGES} messages exactly once ({busy_claimers} got some) in {:?}",
         started.elapsed()
     ));
+}
+
+pub async fn marking_sent_can_replace_the_payload_and_only_then(repos: &Repos) {
+    let mut reset = message_at(t(-2));
+    reset.payload = mail_to("casey@example.com", TemplateKey::PasswordReset).payload;
+    let other = enqueue_at(repos, t(-1)).await;
+    repos.outbox.enqueue(vec![reset.clone()]).await.expect("enqueued");
+    let claims = claim(repos, t(0), 10).await;
+    assert_eq!(ids(&claims), vec![reset.id, other.id]);
+    let scrubbed = reset.payload.scrubbed().expect("a reset link is a secret");
+    assert_ne!(scrubbed, reset.payload);
+    // A lost lease changes nothing, the payload included.
+    let stale = claims[0].lease_until - Duration::seconds(1);
+    let lost = repos.outbox.mark_sent(reset.id, stale, t(0), Some(scrubbed.clone())).await;
+    assert!(matches!(lost, Err(OutboxRepoError::LeaseLost)));
+    assert_eq!(entry(repos, OutboxStatus::Pending, reset.id).await.expect("pending").message.payload, reset.payload);
+
+    repos.outbox.mark_sent(reset.id, claims[0].lease_until, t(0), Some(scrubbed.clone())).await.expect("sent");
+    repos.outbox.mark_sent(other.id, claims[1].lease_until, t(0), None).await.expect("sent");
+    let sent = entry(repos, OutboxStatus::Sent, reset.id).await.expect("sent");
+    assert_eq!(sent.message.payload, scrubbed, "the secret is gone once sent");
+    let kept = entry(repos, OutboxStatus::Sent, other.id).await.expect("sent");
+    assert_eq!(kept.message.payload, other.payload, "no scrub, no change");
 }
