@@ -44,6 +44,8 @@ impl TestDatabase {
 
     /// Creates a fresh, empty database on the server at `server_url`.
     pub fn create(server_url: &str) -> Result<Self, TestDbError> {
+        // Before libpq's first TLS use, as the app does (see `PgStore::connect`).
+        openssl_sys::init();
         let name = format!("headliner_test_{}", uuid::Uuid::new_v4().simple());
         let mut url = Url::parse(server_url).map_err(TestDbError::BadUrl)?;
         let mut admin = PgConnection::establish(server_url).map_err(TestDbError::Connect)?;

@@ -30,10 +30,18 @@ impl std::fmt::Debug for PgStore {
     }
 }
 
+/// Initialises OpenSSL (libpq's TLS) before the first connection, without the exit-time
+/// cleanup handler: with it, a process exiting while a pool thread still closes a TLS
+/// connection can crash in that cleanup (seen as a SIGSEGV when a test process exited).
+fn init_openssl() {
+    openssl_sys::init();
+}
+
 impl PgStore {
     /// Opens the pool and proves the server answers (one connection is established before
     /// this returns, bounded by `connect_timeout`).
     pub async fn connect(config: PgConfig) -> Result<Self, ConnectError> {
+        init_openssl();
         let manager = ConnectionManager::<PgConnection>::new(config.url.expose_secret());
         let pool_size = config.pool_size.max(1);
         let builder = r2d2::Pool::builder()
