@@ -16,6 +16,7 @@
 # Settings (environment):
 #   DURATION=10s         each measured wrk/pgbench run (seconds: 10s, 30s, 2m)
 #   WARMUP=2s            an unmeasured run before each read or creation workload (0 for none)
+#   ROUNDS=5             cached reads: rounds interleaved with /health/live slices
 #   CONNECTIONS=64       wrk connections = pgbench clients
 #   THREADS=2            wrk threads = pgbench threads
 #   BENCH_DATABASE_URL   a Postgres server; a fresh database is created on it and dropped at exit
@@ -120,6 +121,10 @@ notes="$work/notes.md"
 note() { echo "- $*" >>"$notes"; say "note: $*"; }
 # store workload rps p50 p99 ceiling ceiling_rps ratio rss goal met
 row() { local IFS=$'\t'; echo "$*" >>"$rows"; }
+# Ceiling rows (pgbench, /health/live) wait in their own file and follow the store's workloads.
+ceil_rows="$work/ceiling-rows.tsv"
+: >"$ceil_rows"
+crow() { local IFS=$'\t'; echo "$*" >>"$ceil_rows"; }
 
 # The server -------------------------------------------------------------------------------
 server_env=()
@@ -305,22 +310,88 @@ check_sql() {
 }
 
 # The workloads of one store ---------------------------------------------------------------------
-# /health/live runs first, between the HTTP-bound workloads and last: each HTTP-bound workload
-# is compared with the mean of the /health/live runs just before and after it, and the spread of
-# all of them is the run's noise. Then catalogue, celebrity, booking_detail, login, create,
-# confirm; then a server with the cache off for search.
-health_runs=()
-health_run() { # label
-  measure "health/live ($1)" static.lua "$base/health/live" read
-  health_runs+=("$last_rps")
-  health_p50s+=("$last_p50"); health_p99s+=("$last_p99"); health_rss+=("$last_rss")
-}
+# Ceilings are measured next to what they bound, so background load that comes and goes (other
+# builds on a shared machine) hits both alike:
+#   - HTTP-bound reads (catalogue, celebrity): ROUNDS rounds of DURATION/ROUNDS each, /health/live
+#     slices between the workload's slices (H W H W ... H); each slice is compared with the mean
+#     of the /health/live slices beside it, and the ratio is the median of those;
+#   - database-bound work (Postgres): the server is stopped right after the workload (and the
+#     relay's drain) and pgbench runs the same SQL at once; then the server starts again.
+# The spread of all /health/live slices is reported as the run's noise.
+health_all=()
 mean2() { echo $(( ($1 + $2) / 2 )); }
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# paired label script url [wrk args...]: the interleaved rounds; sets last_* and last_ratio,
+# last_ceiling (mean of the /health/live slices used).
+paired() {
+  local label=$1 script=$2 url=$3
+  shift 3
+  local rounds=${ROUNDS:-5} slice
+  slice=$(( $(secs "$DURATION") / rounds )); [ "$slice" -ge 1 ] || slice=1
+  if [ "$(secs "$WARMUP")" != 0 ]; then wrk_run "$WARMUP" "$script" "$url" "$@"; fi
+  reset_peak
+  local h_prev h ok=0 dur=0 ratios=() p50s=() p99s=() hs=() r
+  # /health/live slices use static.lua with no other setting.
+  BENCH_TARGETS="" wrk_run "${slice}s" static.lua "$base/health/live"; h_prev=$R_rps; hs+=("$R_rps")
+  for ((r = 1; r <= rounds; r++)); do
+    wrk_run "${slice}s" "$script" "$url" "$@"
+    ok=$((ok + R_ok)); dur=$((dur + R_duration_us)); p50s+=("$R_p50_us"); p99s+=("$R_p99_us")
+    local w=$R_rps bad=$((R_requests - R_ok))
+    [ "$bad" -gt 0 ] && note "$store $label: $bad of $R_requests responses not as expected in round $r${R_unexpected:+; first: $R_unexpected}"
+    BENCH_TARGETS="" wrk_run "${slice}s" static.lua "$base/health/live"; h=$R_rps; hs+=("$R_rps")
+    ratios+=("$(awk -v w="$w" -v a="$h_prev" -v b="$h" 'BEGIN { printf "%.4f", w / ((a + b) / 2) }')")
+    h_prev=$h
+  done
+  health_all+=("${hs[@]}")
+  last_rps=$(awk -v n="$ok" -v d="$dur" 'BEGIN { printf "%.0f", n / (d / 1e6) }')
+  last_p50=$(ms "$(median "${p50s[@]}")")
+  last_p99=$(ms "$(printf '%s\n' "${p99s[@]}" | sort -n | tail -n1)")
+  last_rss=$(awk -v k="$(rss_kb VmHWM)" 'BEGIN { printf "%.1f", k / 1024 }')
+  last_ratio=$(awk -v r="$(median "${ratios[@]}")" 'BEGIN { printf "%.2f", r }')
+  local sum=0 x; for x in "${hs[@]}"; do sum=$((sum + x)); done
+  last_ceiling=$((sum / ${#hs[@]}))
+  say "$store $label: $last_rps req/s over $rounds rounds, ratios ${ratios[*]} (median $last_ratio); /health/live slices ${hs[*]}"
+}
+
+# Postgres only: stop the server, measure the pgbench ceiling(s) of `key`, start it again.
+# ceiling key script mode label [prepared-too]
+ceiling() {
+  [ "$store" = postgres ] || return 0
+  local restart=""
+  if [ -n "$server" ]; then stop_server; restart=1; fi
+  add_ceiling "$1" "$2" "$3" "$4"
+  if [ -n "${5:-}" ]; then
+    # For comparison: every statement prepared (what caching the lock, the probe, the inserts
+    # and the update would give), at the pool's concurrency.
+    pgbench_run "$2" prepared "$pool"
+    crow postgres "pgbench: $1 transaction with every statement prepared (-M prepared), -c $pool — for comparison" \
+      "$P_tps" "$P_p50" "$P_p99" "" "" "" "" "" ""
+  fi
+  if [ -n "$restart" ]; then start_server; tokens; fi
+}
+
+# pgbench at the same concurrency as wrk, as the issue asks, and at the server's own database
+# concurrency (its pool size): 64 backends on a small machine can do less than 16, and the
+# ceiling is whichever does more (the stricter comparison).
+pool=$(sed -nE 's/.*HEADLINER_DB_POOL_SIZE=([0-9]+).*/\1/p' <<<"${BENCH_SERVER_ENV:-}")
+pool=${pool:-16}
+declare -A ceiling_rps ceiling_name
+add_ceiling() { # key script mode label
+  local best=0 best_c="" c
+  for c in $(printf '%s\n' "$CONNECTIONS" "$pool" | sort -un); do
+    pgbench_run "$2" "$3" "$c"
+    crow postgres "pgbench: $4, -c $c" "$P_tps" "$P_p50" "$P_p99" "" "" "" "" "" ""
+    if [ "$P_tps" -gt "$best" ]; then best=$P_tps; best_c=$c; fi
+  done
+  ceiling_rps[$1]=$best
+  ceiling_name[$1]="pgbench: $4 (-c $best_c)"
+}
 
 run_store() {
   local enc=()
   [ -n "$BENCH_ACCEPT_ENCODING" ] && enc=(-H "Accept-Encoding: $BENCH_ACCEPT_ENCODING")
-  health_runs=(); health_p50s=(); health_p99s=(); health_rss=()
+  health_all=()
   say "$store: starting the server"
   start_server
   local ready=$ready_ms idle=$idle_rss_kb
@@ -334,33 +405,27 @@ run_store() {
     "ready < 1000 ms: **${ready} ms**; idle RSS < 40 MB" "$([ "$ready" -lt 1000 ] && [ "$idle" -lt 40960 ] && echo yes || echo NO)"
   tokens
 
-  health_run "first"
-  local before
   if wants catalogue; then
-    measure "catalogue page (cached)" static.lua "$base/api/v1/celebrities?limit=20" read "${enc[@]}"
-    save_last; before=${health_runs[-1]}; health_run "after catalogue"
-    pending_row catalogue "catalogue page, cached — GET /celebrities?limit=20" "$(mean2 "$before" "${health_runs[-1]}")" 0.80
-  fi
-  if wants catalogue; then
+    paired "catalogue page (cached)" static.lua "$base/api/v1/celebrities?limit=20" "${enc[@]}"
+    save_last; pending_row catalogue "catalogue page, cached — GET /celebrities?limit=20" "h:$last_ceiling:$last_ratio" 0.80
     # The same cached page as a browser asks for it: every response is compressed again.
-    measure "catalogue page (cached, compressed)" static.lua "$base/api/v1/celebrities?limit=20" read \
+    paired "catalogue page (cached, compressed)" static.lua "$base/api/v1/celebrities?limit=20" \
       -H "Accept-Encoding: $BROWSER_ENCODING"
-    save_last; before=${health_runs[-1]}; health_run "after compressed catalogue"
-    pending_row catalogue "catalogue page, cached, as a browser asks (Accept-Encoding: $BROWSER_ENCODING)" \
-      "$(mean2 "$before" "${health_runs[-1]}")" 0.80
+    save_last; pending_row catalogue "catalogue page, cached, as a browser asks (Accept-Encoding: $BROWSER_ENCODING)" \
+      "h:$last_ceiling:$last_ratio" 0.80
   fi
   if wants celebrity; then
     BENCH_TARGETS="$work/celebrity-targets.txt" BENCH_ACCEPT_ENCODING="$BENCH_ACCEPT_ENCODING" \
-      measure "celebrity detail" targets.lua "$base" read
-    save_last; before=${health_runs[-1]}; health_run "after celebrity detail"
-    pending_row celebrity "celebrity detail — GET /celebrities/{id}, $(grep -c . "$work/celebrities.txt") ids, cache on" \
-      "$(mean2 "$before" "${health_runs[-1]}")" ""
+      paired "celebrity detail" targets.lua "$base"
+    save_last; pending_row celebrity "celebrity detail — GET /celebrities/{id}, $(grep -c . "$work/celebrities.txt") ids, cache on" \
+      "h:$last_ceiling:$last_ratio" ""
   fi
   if wants booking_detail; then
     tokens
     BENCH_TARGETS="$work/booking-targets.txt" BENCH_ACCEPT_ENCODING="$BENCH_ACCEPT_ENCODING" \
       measure "booking detail" targets.lua "$base" read
     save_last; pending_row booking_detail "booking detail as its customer — GET /bookings/{id}" booking_detail 0.50
+    ceiling booking_detail booking_detail prepared "booking detail SQL (-M prepared)"
   fi
   if wants login; then
     BENCH_EXPECT=200 BENCH_ACCOUNTS="$work/accounts.txt" BENCH_PASSWORD="$PASSWORD" \
@@ -373,6 +438,7 @@ run_store() {
       measure "booking creation" create.lua "$base" write
     save_last; pending_row create "booking creation — POST /bookings" create 0.55
     drain "booking creation"
+    ceiling create create extended "creation transaction (-M extended)" prepared-too
   fi
   if wants confirm; then
     tokens
@@ -380,15 +446,16 @@ run_store() {
       measure "confirm" confirm.lua "$base" once
     save_last; pending_row confirm "confirm — POST /bookings/{id}/confirm as admin" confirm ""
     drain "confirm"
+    ceiling confirm confirm extended "confirm transaction (-M extended)" prepared-too
   fi
-  health_run "last"
-  local n=${#health_runs[@]} sum=0 min=${health_runs[0]} max=${health_runs[0]} h
-  for h in "${health_runs[@]}"; do sum=$((sum + h)); ((h < min)) && min=$h; ((h > max)) && max=$h; done
-  local mean=$((sum / n)) spread
-  spread=$(awk -v a="$min" -v b="$max" -v m="$mean" 'BEGIN { printf "%.0f", 100 * (b - a) / m }')
-  row "$store" "GET /health/live — the HTTP ceiling, mean of $n runs (min–max: $min–$max)" "$mean" \
-    "${health_p50s[0]}" "${health_p99s[0]}" "" "" "" "${health_rss[0]}" "" ""
-  note "$store: /health/live ran $n times: ${health_runs[*]} req/s (in order); (max − min) / mean = ${spread} % is this run's noise"
+  if [ "${#health_all[@]}" -gt 0 ]; then
+    local n=${#health_all[@]} sum=0 min=${health_all[0]} max=${health_all[0]} h
+    for h in "${health_all[@]}"; do sum=$((sum + h)); ((h < min)) && min=$h; ((h > max)) && max=$h; done
+    local mean=$((sum / n)) spread
+    spread=$(awk -v a="$min" -v b="$max" -v m="$mean" 'BEGIN { printf "%.0f", 100 * (b - a) / m }')
+    crow "$store" "GET /health/live — the HTTP ceiling, mean of $n slices (min–max: $min–$max)" "$mean" "" "" "" "" "" "" "" ""
+    note "$store: /health/live slices, in order: ${health_all[*]} req/s; (max − min) / mean = ${spread} % is this run's noise"
+  fi
   note "$store: server RSS after the workloads $(awk -v k="$(rss_kb VmRSS)" 'BEGIN {printf "%.1f", k / 1024}') MB"
   stop_server
 
@@ -399,6 +466,7 @@ run_store() {
       measure "catalogue search (uncached)" targets.lua "$base" read
     save_last; pending_row search "catalogue search, uncached — GET /celebrities?q=<name>" search 0.75
     stop_server
+    ceiling search search extended "search SQL (-M extended)"
   fi
 }
 
@@ -412,18 +480,18 @@ pending_row() { # key label ceiling(number = req/s of /health/live | pgbench key
     "$1" "$store" "$2" "${saved[0]}" "${saved[1]}" "${saved[2]}" "$3" "$4" "${saved[3]}" "end" >>"$pending"
 }
 
-declare -A ceiling_rps ceiling_name
 finish_rows() { # store
   local key st label rps p50 p99 ceil goal rss end c cname ratio met goals verdicts
   while IFS=$'\x1f' read -r key st label rps p50 p99 ceil goal rss end; do
     [ "$st" = "$1" ] || continue
     c=""; cname=""; ratio=""; goals=""; verdicts=""
-    if [[ "$ceil" =~ ^[0-9]+$ ]]; then
-      c=$ceil; cname="GET /health/live (runs just before and after)"
+    if [[ "$ceil" == h:* ]]; then
+      IFS=: read -r _ c ratio <<<"$ceil"
+      cname="GET /health/live, interleaved (ratio: median of the rounds)"
     elif [ -n "$ceil" ] && [ "$st" = postgres ]; then
       c="${ceiling_rps[$ceil]:-}"; cname="${ceiling_name[$ceil]:-}"
     fi
-    [ -n "$c" ] && ratio=$(awk -v r="$rps" -v c="$c" 'BEGIN { printf "%.2f", r / c }')
+    [ -n "$c" ] && [ -z "$ratio" ] && ratio=$(awk -v r="$rps" -v c="$c" 'BEGIN { printf "%.2f", r / c }')
     # met: NO when a goal is missed, yes when every goal that can be judged here is met.
     if [ -n "$goal" ] && [ -n "$ratio" ]; then
       goals="≥ $goal × ceiling"
@@ -438,6 +506,8 @@ finish_rows() { # store
     case "$verdicts" in *n*) met=NO ;; *y*) met=yes ;; *) met="" ;; esac
     row "$st" "$label" "$rps" "$p50" "$p99" "$cname" "$c" "$ratio" "$rss" "$goals" "$met"
   done <"$pending"
+  cat "$ceil_rows" >>"$rows"
+  : >"$ceil_rows"
 }
 
 # Postgres pass --------------------------------------------------------------------------------
@@ -494,35 +564,6 @@ if [ "${BENCH_SKIP_POSTGRES:-0}" != 1 ]; then
   server_env=(DATABASE_URL="$db_url" HEADLINER_DATA_DIR="$work/pg-data" "${common_env[@]}")
   check_sql
   run_store
-  # pgbench at the same concurrency as wrk, as the issue asks, and at the server's own database
-  # concurrency (its pool size): 64 backends on a small machine can do less than 16, and the
-  # ceiling is whichever does more (the stricter comparison).
-  pool=$(sed -nE 's/.*HEADLINER_DB_POOL_SIZE=([0-9]+).*/\1/p' <<<"${BENCH_SERVER_ENV:-}")
-  pool=${pool:-16}
-  say "postgres: pgbench ceilings (the endpoints' SQL at -c $CONNECTIONS and -c $pool)"
-  add_ceiling() { # key script mode label
-    local best=0 best_c="" c
-    for c in $(printf '%s\n' "$CONNECTIONS" "$pool" | sort -un); do
-      pgbench_run "$2" "$3" "$c"
-      row postgres "pgbench: $4, -c $c" "$P_tps" "$P_p50" "$P_p99" "" "" "" "" "" ""
-      if [ "$P_tps" -gt "$best" ]; then best=$P_tps; best_c=$c; fi
-    done
-    ceiling_rps[$1]=$best
-    ceiling_name[$1]="pgbench: $4 (-c $best_c)"
-  }
-  wants search && add_ceiling search search extended "search SQL (-M extended)"
-  wants booking_detail && add_ceiling booking_detail booking_detail prepared "booking detail SQL (-M prepared)"
-  wants create && add_ceiling create create extended "creation transaction (-M extended)"
-  wants confirm && add_ceiling confirm confirm extended "confirm transaction (-M extended)"
-  # For comparison: the transactions with every statement prepared (what statement caching of
-  # the lock, the probe, the inserts and the update would give), at the pool's concurrency.
-  for key in create confirm; do
-    if wants "$key"; then
-      pgbench_run "$key" prepared "$pool"
-      row postgres "pgbench: $key transaction with every statement prepared (-M prepared), -c $pool — for comparison" \
-        "$P_tps" "$P_p50" "$P_p99" "" "" "" "" "" ""
-    fi
-  done
   finish_rows postgres
 fi
 
@@ -547,7 +588,7 @@ report() {
   if [ -n "$db_url" ]; then
     echo "- Postgres $(psql -Atq "$db_url" -c "SHOW server_version"), same machine: shared_buffers $(psql -Atq "$db_url" -c "SHOW shared_buffers"), synchronous_commit $(psql -Atq "$db_url" -c "SHOW synchronous_commit"), max_connections $(psql -Atq "$db_url" -c "SHOW max_connections")."
   fi
-  echo "- Load: wrk $THREADS threads × $CONNECTIONS connections, pgbench -c $CONNECTIONS -j $THREADS; $DURATION measured after a $WARMUP warm-up (none for login and confirm); wrk, pgbench, Postgres and the server share the cores."
+  echo "- Load: wrk $THREADS threads × $CONNECTIONS connections; $DURATION measured after a $WARMUP warm-up (none for login and confirm). Cached reads: ${ROUNDS:-5} rounds interleaved with /health/live slices, ratio = median over the rounds, p50 = median, p99 = the worst round's. Database-bound work: pgbench of the same SQL right after it, at -c $CONNECTIONS and at the pool size (-c $pool), -j $THREADS; the better is the ceiling. wrk, pgbench, Postgres and the server share the cores."
   echo "- Data: $CELEBRITIES celebrities (1 % soft-deleted), $BOOKINGS bookings with audit trails and outbox, $USERS users (bench/seed.sql)."
   echo "- Binary: $binary_note."
   echo "- Server: release build, default settings except rate limits off and X-Forwarded-For trusted from 127.0.0.1 (the login workload varies it)${BENCH_SERVER_ENV:+; also $BENCH_SERVER_ENV}. Requests ${BENCH_ACCEPT_ENCODING:+with Accept-Encoding: $BENCH_ACCEPT_ENCODING}${BENCH_ACCEPT_ENCODING:-without Accept-Encoding (uncompressed)}."

@@ -1,9 +1,10 @@
 -- POST /api/v1/bookings/{id}/confirm as an admin: every statement the endpoint runs, in
 -- order, as captured from the server log (bench/sql/statements.txt): the token's account,
--- the booking, its customer and celebrity (for the emails), then the transaction: calendar
--- lock, versioned update, audit row, two outbox rows (confirmation and receipt, both to the
--- customer). The capture is simulated in-process (no SQL). Four reads prepared, the rest
--- unnamed or simple: pgbench -M extended (and -M prepared as the stricter ceiling).
+-- the booking, the workflow rules, its customer and celebrity (for the emails), then the
+-- transaction: calendar lock, versioned update, audit row, two outbox rows (confirmation and
+-- receipt, both to the customer). The capture is simulated in-process (no SQL). Five reads
+-- prepared, the rest unnamed or simple: pgbench -M extended (and -M prepared as the stricter
+-- ceiling).
 --
 -- One deviation, so that every transaction does the full work without a distinct pending
 -- booking each: the update flips the status of a random future booking between pending and
@@ -16,6 +17,7 @@
 \set cu :talent + 1 + (:b * 7) % (:users - 1 - :talent)
 SELECT "users"."id", "users"."email", "users"."display_name", "users"."role", "users"."celebrity_id", "users"."disabled", "users"."created_at", "users"."password_hash", "users"."token_version" FROM "users" WHERE ("users"."id" = :admin::uuid) LIMIT 1;
 SELECT "bookings"."id", "bookings"."customer_id", "bookings"."celebrity_id", "bookings"."starts_at", "bookings"."ends_at", "bookings"."time_zone", "bookings"."event_type", "bookings"."location", "bookings"."message", "bookings"."price_minor", "bookings"."currency", "bookings"."status", "bookings"."version", "bookings"."created_at", "bookings"."updated_at" FROM "bookings" WHERE ("bookings"."id" = md5('bench-booking-' || :b::text)::uuid) LIMIT 1;
+SELECT "workflow_rules"."event", "workflow_rules"."template", "workflow_rules"."recipients", "workflow_rules"."enabled", "workflow_rules"."updated_at", "workflow_rules"."updated_by" FROM "workflow_rules";
 SELECT "users"."id", "users"."email", "users"."display_name", "users"."role", "users"."celebrity_id", "users"."disabled", "users"."created_at" FROM "users" WHERE ("users"."id" = md5('bench-user-' || :cu::text)::uuid) LIMIT 1;
 SELECT "celebrities"."id", "celebrities"."slug", "celebrities"."name", "celebrities"."category", "celebrities"."bio", "celebrities"."base_price_minor", "celebrities"."currency", "celebrities"."created_at", "celebrities"."updated_at", "celebrities"."deleted_at" FROM "celebrities" WHERE ("celebrities"."id" = md5('bench-celebrity-' || :c::text)::uuid) LIMIT 1;
 BEGIN;

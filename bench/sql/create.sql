@@ -1,11 +1,12 @@
 -- POST /api/v1/bookings as a customer: every statement the endpoint runs, in order, as
 -- captured from the server log (bench/sql/statements.txt): the token's account, the
--- celebrity (price), the customer and the celebrity again and its talent (for the emails),
--- then the transaction: calendar lock, blocked-period probe, booking, audit row, outbox.
+-- celebrity (price), the workflow rules, the customer and the celebrity again and its talent
+-- (for the emails), then the transaction: calendar lock, blocked-period probe, booking, audit
+-- row, outbox.
 -- The payment hold is simulated in-process (no SQL).
 --
--- diesel prepares the five reads (statement cache) but sends the lock, the probe and the
--- inserts unnamed (sql_query and single-row inserts are never cached): seven of the twelve
+-- diesel prepares the six reads (statement cache) but sends the lock, the probe and the
+-- inserts unnamed (sql_query and single-row inserts are never cached): seven of the thirteen
 -- are unnamed or simple, so run.sh uses pgbench -M extended for this script, and also
 -- reports -M prepared (everything prepared) as the stricter ceiling.
 --
@@ -18,6 +19,7 @@
 \set s random(0, 99999999)
 SELECT "users"."id", "users"."email", "users"."display_name", "users"."role", "users"."celebrity_id", "users"."disabled", "users"."created_at", "users"."password_hash", "users"."token_version" FROM "users" WHERE ("users"."id" = md5('bench-user-' || :u::text)::uuid) LIMIT 1;
 SELECT "celebrities"."id", "celebrities"."slug", "celebrities"."name", "celebrities"."category", "celebrities"."bio", "celebrities"."base_price_minor", "celebrities"."currency", "celebrities"."created_at", "celebrities"."updated_at", "celebrities"."deleted_at" FROM "celebrities" WHERE ("celebrities"."id" = md5('bench-celebrity-' || :c::text)::uuid) LIMIT 1;
+SELECT "workflow_rules"."event", "workflow_rules"."template", "workflow_rules"."recipients", "workflow_rules"."enabled", "workflow_rules"."updated_at", "workflow_rules"."updated_by" FROM "workflow_rules";
 SELECT "users"."id", "users"."email", "users"."display_name", "users"."role", "users"."celebrity_id", "users"."disabled", "users"."created_at" FROM "users" WHERE ("users"."id" = md5('bench-user-' || :u::text)::uuid) LIMIT 1;
 SELECT "celebrities"."id", "celebrities"."slug", "celebrities"."name", "celebrities"."category", "celebrities"."bio", "celebrities"."base_price_minor", "celebrities"."currency", "celebrities"."created_at", "celebrities"."updated_at", "celebrities"."deleted_at" FROM "celebrities" WHERE ("celebrities"."id" = md5('bench-celebrity-' || :c::text)::uuid) LIMIT 1;
 SELECT "users"."id", "users"."email", "users"."display_name", "users"."role", "users"."celebrity_id", "users"."disabled", "users"."created_at" FROM "users" WHERE ((("users"."celebrity_id" = md5('bench-celebrity-' || :c::text)::uuid) AND ("users"."role" = 'talent')) AND ("users"."disabled" = false)) ORDER BY "users"."created_at" ASC, "users"."id" ASC;
