@@ -281,8 +281,12 @@ pub async fn preview(
 #[into_params(parameter_in = Query)]
 pub struct OutboxParams {
     /// `pending` (default), `sent` or `dead`.
+    #[param(pattern = "^(pending|sent|dead)$")]
     pub status: Option<String>,
+    /// 1 to 100; default 20.
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
 }
 

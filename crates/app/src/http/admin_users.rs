@@ -42,6 +42,7 @@ impl From<AdminUsersError> for ApiError {
 #[into_params(parameter_in = Query)]
 pub struct ListUsersQuery {
     /// 1 to 100; default 20.
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u32>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,

@@ -62,10 +62,10 @@ pub struct RegisterRequest {
     #[schema(example = "ada@example.com")]
     pub email: String,
     /// 8 to 128 characters, not one of the most common passwords.
-    #[schema(example = "correct horse battery staple", format = Password)]
+    #[schema(example = "correct horse battery staple", format = Password, min_length = 8, max_length = 128)]
     pub password: String,
     /// 1 to 200 characters.
-    #[schema(example = "Ada Lovelace")]
+    #[schema(example = "Ada Lovelace", min_length = 1, max_length = 200)]
     pub display_name: String,
 }
 redacted_debug!(RegisterRequest { email, display_name });

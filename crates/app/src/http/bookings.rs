@@ -139,7 +139,7 @@ fn booking_request(body: CreateBookingRequest) -> Result<BookingRequest, ApiErro
     path = "/api/v1/bookings",
     tag = "bookings",
     security(("bearer" = [])),
-    params(("Idempotency-Key" = Option<String>, Header, description = "1 to 255 visible ASCII characters, unique per request.")),
+    params(("Idempotency-Key" = Option<String>, Header, nullable = false, description = "1 to 255 visible ASCII characters, unique per request.", pattern = "^[!-~]{1,255}$")),
     request_body = CreateBookingRequest,
     responses(
         (status = 201, description = "Requested: `pending`, with its price and version. The hold is placed.", body = BookingBody),
@@ -191,6 +191,7 @@ pub struct BookingListParams {
     /// Only bookings whose event starts before this instant.
     pub to: Option<DateTime<Utc>>,
     /// 1 to 100; default 20.
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u32>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,

@@ -161,16 +161,19 @@ pub struct CatalogueParams {
     /// A category slug.
     pub category: Option<String>,
     /// Inclusive lower bound on `base_price.amount_minor`.
+    #[param(minimum = 0)]
     pub min_price_minor: Option<i64>,
     /// Inclusive upper bound on `base_price.amount_minor`.
+    #[param(minimum = 0)]
     pub max_price_minor: Option<i64>,
     /// With `available_to`: only celebrities with no booking or blocked period in the range.
     pub available_from: Option<DateTime<Utc>>,
     pub available_to: Option<DateTime<Utc>>,
     /// `name` (default), `price`, `-price` or `newest`.
-    #[param(value_type = Option<String>)]
+    #[param(inline)]
     pub sort: Option<SortParam>,
     /// 1 to 100; default 20.
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u32>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
@@ -258,9 +261,9 @@ pub async fn list_celebrities(
 /// One live profile, by id or slug.
 #[utoipa::path(
     get,
-    path = "/api/v1/celebrities/{id_or_slug}",
+    path = "/api/v1/celebrities/{id}",
     tag = "catalogue",
-    params(("id_or_slug" = String, Path, description = "The celebrity's id or slug.")),
+    params(("id" = String, Path, description = "The celebrity's id or slug.")),
     responses(
         (status = 200, description = "The profile. Carries an `ETag`.", body = CelebrityBody),
         (status = 304, description = "Unchanged since the `If-None-Match` ETag."),

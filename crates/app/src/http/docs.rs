@@ -11,6 +11,10 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_swagger_ui::{Config, SwaggerUi};
 
+mod standard;
+
+use standard::StandardProblems;
+
 use crate::http::{
     admin_email, admin_users, admin_workflow, auth, body, bookings, catalogue, health, me, problem, resource,
 };
@@ -126,7 +130,7 @@ use crate::http::{
         bookings::lifecycle::AuditBody,
         bookings::lifecycle::AuditList,
     )),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &StandardProblems),
     tags(
         (name = "operations", description = "Probes, metrics and documentation."),
         (name = "accounts", description = "Registration, sessions (JWT access tokens, rotating refresh tokens), \

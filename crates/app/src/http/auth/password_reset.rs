@@ -30,7 +30,7 @@ pub struct PasswordResetConfirmation {
     /// The token from the reset email's link.
     pub token: String,
     /// 8 to 128 characters, not one of the most common passwords.
-    #[schema(example = "correct horse battery staple", format = Password)]
+    #[schema(example = "correct horse battery staple", format = Password, min_length = 8, max_length = 128)]
     pub new_password: String,
 }
 redacted_debug!(PasswordResetConfirmation {});

@@ -51,7 +51,8 @@ macro_rules! change_handler {
             security(("bearer" = [])),
             params(
                 ("id" = Uuid, Path, description = "The booking's id."),
-                ("If-Match" = Option<String>, Header, description = "The version you last read; a stale one → 412."),
+                ("If-Match" = Option<String>, Header, nullable = false, description = "The version you last read; a stale one → 412.",
+                    pattern = r#"^(\*|(W/)?"?[1-9][0-9]{0,17}"?)$"#),
             ),
             request_body(content = Option<$body>, description = "Optional."),
             responses(
