@@ -7,10 +7,11 @@
 # it with wrk; then does the same on SQLite (the same data, moved by `headliner backup` and
 # `headliner restore`). Every figure sits beside a ceiling measured in the same run, so the
 # ratios hold on a noisy machine:
-#   - HTTP-bound work (cached reads) beside the app's own GET /health/live, measured before and
-#     after the workloads (their spread is the run's noise);
+#   - HTTP-bound work (cached reads) beside the app's own GET /health/live, the two alternating
+#     in short slices (the spread of the /health/live slices is the run's noise);
 #   - database-bound work beside pgbench running the same SQL the endpoint runs (bench/sql/,
-#     checked against the server log at every run) at the same concurrency.
+#     checked against the server log at every run), right after it, at the same concurrency
+#     and at the server's pool size (the better of the two is the ceiling).
 # Prints a markdown table and writes it to bench/results/latest.md.
 #
 # Settings (environment):
@@ -215,8 +216,9 @@ wrk_run() { # duration script url [wrk args...]   (BENCH_* settings in the envir
   R_rps=$(awk -v n="$R_ok" -v d="$R_duration_us" 'BEGIN { printf "%.0f", n / (d / 1e6) }')
 }
 
-# measure label script url goal_kind [wrk args...]: warm-up (unless WARMUP=0 or the label is
-# a one-shot write), the measured run, the row. goal_kind: read | write | ceiling.
+# measure label script url kind [wrk args...]: a warm-up (unless WARMUP=0 or kind is `once`:
+# login and confirm, whose warm-up would use up accounts' throttles or pending bookings), then
+# the measured run; sets last_*. kind: read | write | once.
 measure() {
   local label=$1 script=$2 url=$3 kind=$4
   shift 4
