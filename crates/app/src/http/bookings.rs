@@ -290,5 +290,5 @@ pub async fn get(
     // The version is the ETag: a conditional read by someone who may see it is a 304.
     let etag = format!("\"{}\"", booking.version);
     let body = serde_json::to_vec(&BookingBody::from(booking)).map_err(|e| ApiError::Internal(Box::new(e)))?;
-    Ok(respond(&req, &Rendered { body: body.into(), etag }, PRIVATE))
+    Ok(respond(&req, &Rendered::with_etag(body.into(), etag), PRIVATE))
 }
