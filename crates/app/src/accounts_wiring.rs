@@ -22,14 +22,13 @@ pub enum AccountsWiringError {
 }
 
 /// The account ports for `database`, with the default session policy (access tokens 15
-/// minutes, refresh tokens 30 days, reset links 30 minutes). Hashes one dummy password
-/// (tens of milliseconds) for timing-equal failed logins.
+/// minutes, refresh tokens 30 days, reset links 30 minutes).
 pub async fn account_ports(settings: &Settings, database: &Database) -> Result<AccountPorts, AccountsWiringError> {
     let secret = jwt_secret(settings).map_err(AccountsWiringError::JwtSecret)?;
     tracing::info!(origin = secret.origin, "JWT signing secret ready");
     let cores = std::thread::available_parallelism().map(usize::from).unwrap_or(2);
     let hasher = Argon2Hasher::new(cores);
-    let dummy_hash = hasher.dummy_hash().await.map_err(AccountsWiringError::Hasher)?;
+    let dummy_hash = Argon2Hasher::dummy_hash();
     let repositories = database.repositories();
     Ok(AccountPorts {
         accounts: repositories.accounts,
