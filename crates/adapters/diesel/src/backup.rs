@@ -45,6 +45,7 @@ impl From<BlockingError<Failure>> for BackupError {
         match e {
             BlockingError::Pool(e) => Self::Unavailable(Box::new(e)),
             BlockingError::Join(e) => Self::Unavailable(Box::new(e)),
+            BlockingError::Busy => Self::Unavailable("no database connection became free in time".into()),
             BlockingError::Op(Failure::NotEmpty(rows)) => Self::NotEmpty { rows },
             BlockingError::Op(Failure::Invalid(table, message)) => Self::Invalid { table, message },
             BlockingError::Op(Failure::Db(e)) => Self::Unavailable(Box::new(e)),

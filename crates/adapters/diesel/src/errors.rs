@@ -57,6 +57,7 @@ impl From<BlockingError<DbFailure>> for DbFailure {
         match e {
             BlockingError::Pool(e) => Self::Other(Box::new(e)),
             BlockingError::Join(e) => Self::Other(Box::new(e)),
+            BlockingError::Busy => Self::Other("no database connection became free in time".into()),
             BlockingError::Op(failure) => failure,
         }
     }

@@ -5,4 +5,4 @@ use diesel::PgConnection;
 
 pub(crate) use headliner_diesel::blocking::{BlockingError, with_connection};
 
-pub(crate) type PgPool = headliner_diesel::blocking::DbPool<PgConnection>;
+pub(crate) type PgPool = headliner_diesel::blocking::GatedPool<PgConnection>;

@@ -16,6 +16,7 @@ impl HealthProbe for PgStore {
             let source: Box<dyn std::error::Error + Send + Sync> = match e {
                 BlockingError::Pool(e) => Box::new(e),
                 BlockingError::Join(e) => Box::new(e),
+                e @ BlockingError::Busy => Box::new(e),
                 BlockingError::Op(e) => Box::new(e),
             };
             HealthError::Unavailable { what: "database", source }

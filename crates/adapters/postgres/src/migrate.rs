@@ -44,6 +44,7 @@ impl PgStore {
         .map_err(|e| match e {
             BlockingError::Pool(e) => MigrationError::Unavailable(e),
             BlockingError::Join(e) => MigrationError::Join(e),
+            BlockingError::Busy => MigrationError::Failed("no database connection became free in time".into()),
             BlockingError::Op(e) => MigrationError::Failed(e),
         })
     }

@@ -56,6 +56,6 @@ impl PgStore {
             .map_err(ConnectError::Join)?
             .map_err(ConnectError::Unreachable)?;
         tracing::debug!(pool_size, "postgres pool ready");
-        Ok(Self { pool })
+        Ok(Self { pool: PgPool::new(pool, config.connect_timeout) })
     }
 }

@@ -5,4 +5,4 @@ use diesel::SqliteConnection;
 
 pub(crate) use headliner_diesel::blocking::{BlockingError, with_connection};
 
-pub(crate) type SqlitePool = headliner_diesel::blocking::DbPool<SqliteConnection>;
+pub(crate) type SqlitePool = headliner_diesel::blocking::GatedPool<SqliteConnection>;

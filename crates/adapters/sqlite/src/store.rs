@@ -84,6 +84,6 @@ impl SqliteStore {
             .await
             .map_err(ConnectError::Join)?
             .map_err(|source| ConnectError::Open { path: display, source })?;
-        Ok(Self { pool })
+        Ok(Self { pool: SqlitePool::new(pool, config.connect_timeout) })
     }
 }
