@@ -367,3 +367,23 @@ pub fn booking_body(celebrity: &str, days_ahead: i64, hours: i64) -> serde_json:
         "message": "Looking forward to it",
     })
 }
+
+/// `count` welcome emails to distinct addresses, due now (the relay drills' burst).
+pub fn burst(count: usize) -> Vec<headliner_ports::outbox::OutboxMessage> {
+    use headliner_domain::email::EmailAddress;
+    use headliner_domain::ids::OutboxMessageId;
+    use headliner_domain::templates::{TemplateData, TemplateKey};
+    use headliner_ports::outbox::{OutboxMessage, OutboxPayload};
+    (0..count)
+        .map(|i| OutboxMessage {
+            id: OutboxMessageId::from_uuid(uuid::Uuid::new_v4()),
+            created_at: chrono::Utc::now(),
+            booking_id: None,
+            payload: OutboxPayload::Email {
+                to: EmailAddress::parse(&format!("fan{i}@example.com")).unwrap(),
+                template: TemplateKey::Welcome,
+                data: Box::new(TemplateData::sample(TemplateKey::Welcome)),
+            },
+        })
+        .collect()
+}

@@ -6,14 +6,11 @@ use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
 use headliner::startup::Application;
-use headliner_domain::email::EmailAddress;
-use headliner_domain::ids::OutboxMessageId;
-use headliner_domain::templates::{TemplateData, TemplateKey};
-use headliner_ports::outbox::{OutboxMessage, OutboxPayload, OutboxStatus};
+use headliner_ports::outbox::OutboxStatus;
 use headliner_testkit::smtp::SmtpServer;
 use mail_parser::MessageParser;
 
-use crate::helpers::{Store, postgres_or_skip, spawn_app_with, test_settings};
+use crate::helpers::{Store, burst, postgres_or_skip, spawn_app_with, test_settings};
 
 /// Waits until `smtp` holds `count` messages (or fails after `limit`).
 async fn wait_for(smtp: &SmtpServer, count: usize, limit: Duration) -> Vec<Vec<u8>> {
@@ -56,21 +53,6 @@ async fn a_committed_email_reaches_a_real_smtp_server_rendered_escaped_and_with_
         stats["sent"].as_u64().is_some_and(|n| n >= 1) && stats["relay"]["sent"].as_u64().is_some_and(|n| n >= 1),
         "{stats}"
     );
-}
-
-fn burst(count: usize) -> Vec<OutboxMessage> {
-    (0..count)
-        .map(|i| OutboxMessage {
-            id: OutboxMessageId::from_uuid(uuid::Uuid::new_v4()),
-            created_at: chrono::Utc::now(),
-            booking_id: None,
-            payload: OutboxPayload::Email {
-                to: EmailAddress::parse(&format!("fan{i}@example.com")).unwrap(),
-                template: TemplateKey::Welcome,
-                data: Box::new(TemplateData::sample(TemplateKey::Welcome)),
-            },
-        })
-        .collect()
 }
 
 #[tokio::test]

@@ -13,7 +13,8 @@ use headliner_testkit::skip::note;
 use headliner_testkit::smtp::SmtpServer;
 use mail_parser::MessageParser;
 
-use crate::server::{Server, burst, open_store};
+use crate::helpers::burst;
+use crate::server::{Server, open_store};
 
 /// Messages a relay claims at once (`RelayPolicy::default().batch`).
 const BATCH: usize = 20;

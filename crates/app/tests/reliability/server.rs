@@ -8,7 +8,6 @@ use std::time::{Duration, Instant};
 
 use headliner::config::Settings;
 use headliner::database::Database;
-use headliner_ports::outbox::{OutboxMessage, OutboxPayload};
 
 use crate::helpers::test_settings;
 
@@ -86,23 +85,4 @@ pub async fn open_store(database_url: &str) -> Database {
     let dir = tempfile::tempdir().unwrap();
     let settings: Settings = test_settings(dir.path(), Some(database_url), &[]);
     Database::open(&settings).await.unwrap()
-}
-
-/// `count` welcome emails to distinct addresses.
-pub fn burst(count: usize) -> Vec<OutboxMessage> {
-    use headliner_domain::email::EmailAddress;
-    use headliner_domain::ids::OutboxMessageId;
-    use headliner_domain::templates::{TemplateData, TemplateKey};
-    (0..count)
-        .map(|i| OutboxMessage {
-            id: OutboxMessageId::from_uuid(uuid::Uuid::new_v4()),
-            created_at: chrono::Utc::now(),
-            booking_id: None,
-            payload: OutboxPayload::Email {
-                to: EmailAddress::parse(&format!("fan{i}@example.com")).unwrap(),
-                template: TemplateKey::Welcome,
-                data: Box::new(TemplateData::sample(TemplateKey::Welcome)),
-            },
-        })
-        .collect()
 }
