@@ -47,6 +47,23 @@ impl<C: R2D2Connection + 'static> GatedPool<C> {
         self.pool.state()
     }
 }
+/// After a failed call: makes sure a connection that was lost is marked broken, so r2d2
+/// drops it instead of pooling it again.
+///
+/// diesel marks a connection broken when a query's result shows it lost, except when the loss
+/// shows while *preparing* a named statement: diesel 2.3's `PgConnection::with_prepared_query`
+/// returns that error before it updates the connection's state. A dead connection whose next
+/// queries were all new to it then went back to the pool and failed every request it served
+/// until r2d2 retired it (10 minutes idle): the Postgres-restart drill of the reliability
+/// battery caught it once the catalogue queries became prepared statements. One empty simple
+/// query lets diesel read the connection's state (a lost one is marked broken; a live one
+/// answers at once); it runs only after a failed call, never on the success path.
+fn drop_if_lost<C: R2D2Connection>(conn: &mut C) {
+    if !conn.is_broken() {
+        let _ = conn.batch_execute("");
+    }
+}
+
 /// A connection checked out of a [`DbPool`].
 pub type Pooled<C> = PooledConnection<ConnectionManager<C>>;
 
@@ -87,7 +104,11 @@ where
             // The turn and the checkout share one bound: the pool's connection timeout.
             let left = deadline.saturating_duration_since(tokio::time::Instant::now());
             let mut conn = pool.get_timeout(left.max(Duration::from_millis(1))).map_err(BlockingError::Pool)?;
-            op(&mut conn).map_err(BlockingError::Op)
+            let result = op(&mut conn);
+            if result.is_err() {
+                drop_if_lost(&mut *conn);
+            }
+            result.map_err(BlockingError::Op)
         })
     })
     .await
