@@ -476,7 +476,7 @@ run_store() {
       measure "catalogue search (uncached)" targets.lua "$base" read
     save_last; pending_row search "catalogue search, uncached — GET /celebrities?q=<name>" search 0.75
     stop_server
-    ceiling search search extended "search SQL (-M extended)"
+    ceiling search search prepared "search SQL (-M prepared)"
   fi
 }
 

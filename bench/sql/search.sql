@@ -1,7 +1,7 @@
 -- GET /api/v1/celebrities?q=<word>&limit=20 with the cache off: the one statement the endpoint
--- runs, as captured from the server log (bench/sql/statements.txt). diesel sends it unnamed
--- (a boxed query with SQL fragments is never put in the statement cache): parsed and planned on
--- every execution, hence pgbench -M extended. The word is one of bench/sql/search-words.txt,
+-- runs, as captured from the server log (bench/sql/statements.txt). diesel prepares it once per
+-- connection (its SQL fragments are `headliner_diesel::preparable::Fixed`, which leave the
+-- boxed query cacheable), hence pgbench -M prepared. The word is one of bench/sql/search-words.txt,
 -- the same list the wrk script draws from, turned into the tsquery the adapter builds
 -- ('<word>':* — the last word is a prefix).
 \set w random(1, 198)

@@ -4,11 +4,12 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use diesel::dsl::{AsSelect, SqlTypeOf, sql};
+use diesel::dsl::{AsSelect, SqlTypeOf};
 use diesel::pg::Pg;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Nullable, Text, Timestamptz, Uuid as SqlUuid};
 use diesel::upsert::excluded;
+use headliner_diesel::preparable::fixed;
 use headliner_diesel::search::words;
 use headliner_domain::celebrity::{Category, Celebrity};
 use headliner_domain::ids::{BlockedPeriodId, CelebrityId};
@@ -37,7 +38,7 @@ type ProfileQuery = celebrities::BoxedQuery<'static, Pg, (SqlTypeOf<AsSelect<Cel
 fn live_profiles() -> ProfileQuery {
     celebrities::table
         .filter(celebrities::deleted_at.is_null())
-        .select((CelebrityRow::as_select(), sql::<Nullable<Text>>(LATEST_IMAGE)))
+        .select((CelebrityRow::as_select(), fixed::<Pg, Nullable<Text>>(LATEST_IMAGE)))
         .into_boxed()
 }
 
@@ -69,28 +70,28 @@ fn tsquery(text: &str) -> Option<String> {
 fn keyset(query: ProfileQuery, sort: CatalogueSort, after: CatalogueCursor) -> Result<ProfileQuery, DbFailure> {
     Ok(match (sort, after) {
         (CatalogueSort::Name, CatalogueCursor::Name(name, id)) => query.filter(
-            sql::<Bool>("(celebrities.name, celebrities.id) > (")
+            fixed::<Pg, Bool>("(celebrities.name, celebrities.id) > (")
                 .bind::<Text, _>(name)
                 .sql(", ")
                 .bind::<SqlUuid, _>(id.as_uuid())
                 .sql(")"),
         ),
         (CatalogueSort::Price, CatalogueCursor::Price(price, id)) => query.filter(
-            sql::<Bool>("(celebrities.base_price_minor, celebrities.id) > (")
+            fixed::<Pg, Bool>("(celebrities.base_price_minor, celebrities.id) > (")
                 .bind::<BigInt, _>(price)
                 .sql(", ")
                 .bind::<SqlUuid, _>(id.as_uuid())
                 .sql(")"),
         ),
         (CatalogueSort::PriceDesc, CatalogueCursor::Price(price, id)) => query.filter(
-            sql::<Bool>("(celebrities.base_price_minor, celebrities.id) < (")
+            fixed::<Pg, Bool>("(celebrities.base_price_minor, celebrities.id) < (")
                 .bind::<BigInt, _>(price)
                 .sql(", ")
                 .bind::<SqlUuid, _>(id.as_uuid())
                 .sql(")"),
         ),
         (CatalogueSort::Newest, CatalogueCursor::Created(at, id)) => query.filter(
-            sql::<Bool>("(celebrities.created_at, celebrities.id) < (")
+            fixed::<Pg, Bool>("(celebrities.created_at, celebrities.id) < (")
                 .bind::<Timestamptz, _>(at)
                 .sql(", ")
                 .bind::<SqlUuid, _>(id.as_uuid())
@@ -115,7 +116,8 @@ fn cursor_after(sort: CatalogueSort, last: &Celebrity) -> CatalogueCursor {
 fn search_page(conn: &mut PgConnection, query: CatalogueQuery) -> Result<CataloguePage, DbFailure> {
     let mut q = live_profiles();
     if let Some(tsquery) = query.text.as_deref().and_then(tsquery) {
-        q = q.filter(sql::<Bool>("celebrities.search @@ to_tsquery('simple', ").bind::<Text, _>(tsquery).sql(")"));
+        q = q
+            .filter(fixed::<Pg, Bool>("celebrities.search @@ to_tsquery('simple', ").bind::<Text, _>(tsquery).sql(")"));
     }
     if let Some(category) = query.category {
         q = q.filter(celebrities::category.eq(category.as_str().to_owned()));
@@ -129,7 +131,7 @@ fn search_page(conn: &mut PgConnection, query: CatalogueQuery) -> Result<Catalog
     if let Some(range) = query.free_during {
         // Statuses as SQL text so the partial GiST index of `bookings_no_overlap` serves it.
         q = q.filter(
-            sql::<Bool>(
+            fixed::<Pg, Bool>(
                 "NOT EXISTS (SELECT 1 FROM bookings b WHERE b.celebrity_id = celebrities.id \
                  AND b.status IN ('pending', 'confirmed') AND b.during && tstzrange(",
             )
@@ -328,7 +330,7 @@ impl CelebrityRepository for PgStore {
             let rows: Vec<BlockedPeriodRow> = blocked_periods::table
                 .filter(blocked_periods::celebrity_id.eq(celebrity.as_uuid()))
                 .filter(
-                    sql::<Bool>("blocked_periods.during && tstzrange(")
+                    fixed::<Pg, Bool>("blocked_periods.during && tstzrange(")
                         .bind::<Timestamptz, _>(range.start())
                         .sql(", ")
                         .bind::<Timestamptz, _>(range.end())

@@ -4,11 +4,12 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use diesel::dsl::{AsSelect, SqlTypeOf, sql};
+use diesel::dsl::{AsSelect, SqlTypeOf};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Nullable, Text};
 use diesel::sqlite::Sqlite;
 use diesel::upsert::excluded;
+use headliner_diesel::preparable::fixed;
 use headliner_diesel::search::words;
 use headliner_domain::celebrity::{Category, Celebrity};
 use headliner_domain::ids::{BlockedPeriodId, CelebrityId};
@@ -40,7 +41,7 @@ type ProfileQuery =
 fn live_profiles() -> ProfileQuery {
     celebrities::table
         .filter(celebrities::deleted_at.is_null())
-        .select((CelebrityRow::as_select(), sql::<Nullable<Text>>(LATEST_IMAGE)))
+        .select((CelebrityRow::as_select(), fixed::<Sqlite, Nullable<Text>>(LATEST_IMAGE)))
         .into_boxed()
 }
 
@@ -74,28 +75,28 @@ fn fts_query(text: &str) -> Option<String> {
 fn keyset(query: ProfileQuery, sort: CatalogueSort, after: CatalogueCursor) -> Result<ProfileQuery, DbFailure> {
     Ok(match (sort, after) {
         (CatalogueSort::Name, CatalogueCursor::Name(name, id)) => query.filter(
-            sql::<Bool>("(celebrities.name, celebrities.id) > (")
+            fixed::<Sqlite, Bool>("(celebrities.name, celebrities.id) > (")
                 .bind::<Text, _>(name)
                 .sql(", ")
                 .bind::<Text, _>(id_text(id.as_uuid()))
                 .sql(")"),
         ),
         (CatalogueSort::Price, CatalogueCursor::Price(price, id)) => query.filter(
-            sql::<Bool>("(celebrities.base_price_minor, celebrities.id) > (")
+            fixed::<Sqlite, Bool>("(celebrities.base_price_minor, celebrities.id) > (")
                 .bind::<BigInt, _>(price)
                 .sql(", ")
                 .bind::<Text, _>(id_text(id.as_uuid()))
                 .sql(")"),
         ),
         (CatalogueSort::PriceDesc, CatalogueCursor::Price(price, id)) => query.filter(
-            sql::<Bool>("(celebrities.base_price_minor, celebrities.id) < (")
+            fixed::<Sqlite, Bool>("(celebrities.base_price_minor, celebrities.id) < (")
                 .bind::<BigInt, _>(price)
                 .sql(", ")
                 .bind::<Text, _>(id_text(id.as_uuid()))
                 .sql(")"),
         ),
         (CatalogueSort::Newest, CatalogueCursor::Created(at, id)) => query.filter(
-            sql::<Bool>("(celebrities.created_at, celebrities.id) < (")
+            fixed::<Sqlite, Bool>("(celebrities.created_at, celebrities.id) < (")
                 .bind::<BigInt, _>(micros(at))
                 .sql(", ")
                 .bind::<Text, _>(id_text(id.as_uuid()))
@@ -121,9 +122,11 @@ fn search_page(conn: &mut SqliteConnection, query: CatalogueQuery) -> Result<Cat
     let mut q = live_profiles();
     if let Some(fts) = query.text.as_deref().and_then(fts_query) {
         q = q.filter(
-            sql::<Bool>("celebrities.rowid IN (SELECT rowid FROM celebrities_fts WHERE celebrities_fts MATCH ")
-                .bind::<Text, _>(fts)
-                .sql(")"),
+            fixed::<Sqlite, Bool>(
+                "celebrities.rowid IN (SELECT rowid FROM celebrities_fts WHERE celebrities_fts MATCH ",
+            )
+            .bind::<Text, _>(fts)
+            .sql(")"),
         );
     }
     if let Some(category) = query.category {
@@ -139,7 +142,7 @@ fn search_page(conn: &mut SqliteConnection, query: CatalogueQuery) -> Result<Cat
         let (start, end) = (micros(range.start()), micros(range.end()));
         // Statuses as SQL text so `bookings_active_slot_idx` serves the probe.
         q = q.filter(
-            sql::<Bool>(
+            fixed::<Sqlite, Bool>(
                 "NOT EXISTS (SELECT 1 FROM bookings b WHERE b.celebrity_id = celebrities.id \
                  AND b.status IN ('pending', 'confirmed') AND b.starts_at < ",
             )
