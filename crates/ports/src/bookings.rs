@@ -7,6 +7,7 @@ use headliner_domain::booking::{AuditEvent, Booking, BookingStatus, NewBooking, 
 use headliner_domain::ids::{BookingId, CelebrityId, UserId};
 
 use crate::Source;
+use crate::accounts::Credentials;
 use crate::outbox::OutboxMessage;
 
 #[derive(Debug, thiserror::Error)]
@@ -53,6 +54,13 @@ pub struct BookingPage {
     pub next: Option<(DateTime<Utc>, BookingId)>,
 }
 
+/// The answer of [`BookingRepository::get_as`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallerAndBooking {
+    pub caller: Option<Credentials>,
+    pub booking: Option<Booking>,
+}
+
 #[cfg_attr(feature = "mock", mockall::automock)]
 #[async_trait]
 pub trait BookingRepository: Send + Sync {
@@ -61,6 +69,13 @@ pub trait BookingRepository: Send + Sync {
     async fn insert(&self, new: NewBooking, outbox: Vec<OutboxMessage>) -> Result<(), BookingRepoError>;
 
     async fn get(&self, id: BookingId) -> Result<Booking, BookingRepoError>;
+
+    /// An authenticated read of one booking in one trip to the store: the credentials of the
+    /// account `caller` (`None`: no such account) and the booking `id` (`None`: no such
+    /// booking), read one after the other on one connection. The caller's account check and
+    /// the read it guards then cost one round of the blocking pool instead of two
+    /// (docs/PERFORMANCE.md, booking detail).
+    async fn get_as(&self, caller: UserId, id: BookingId) -> Result<CallerAndBooking, BookingRepoError>;
 
     /// Stores a status change, its audit row and its outbox messages together, only if the
     /// stored version is still `change.expected_version` (else `VersionConflict`).

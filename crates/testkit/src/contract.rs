@@ -38,6 +38,7 @@ macro_rules! repository_contract_tests {
             talent_and_admin_lists_hold_only_enabled_accounts,
             celebrities_round_trip_and_slugs_are_unique,
             a_booking_is_stored_with_its_audit_row_and_outbox_messages,
+            an_authenticated_read_gives_the_callers_credentials_and_the_booking_each_or_none,
             overlapping_active_bookings_are_refused_and_back_to_back_ones_accepted,
             cancelling_a_booking_frees_its_slot,
             a_change_checks_the_version_and_appends_one_audit_row,

@@ -121,6 +121,17 @@ fn credentials((user, password_hash, token_version): CredentialsRow) -> Result<C
     Ok(Credentials { user: User::try_from(user)?, password_hash, token_version })
 }
 
+/// The account `id`'s credentials (`None`: no such account): the account check of every
+/// authenticated request, alone or ahead of the read it guards (`BookingRepository::get_as`).
+pub(crate) fn find_credentials(conn: &mut PgConnection, id: UserId) -> Result<Option<Credentials>, DbFailure> {
+    let row: Option<CredentialsRow> = users::table
+        .find(id.as_uuid())
+        .select((UserRow::as_select(), users::password_hash, users::token_version))
+        .first(conn)
+        .optional()?;
+    row.map(credentials).transpose()
+}
+
 /// Waits for, and holds until commit, the lock that serialises changes to `user`'s tokens.
 /// False if there is no such account.
 fn lock_account(conn: &mut PgConnection, user: Uuid) -> Result<bool, DbFailure> {
@@ -184,15 +195,9 @@ impl AccountRepository for PgStore {
     }
 
     async fn credentials(&self, id: UserId) -> Result<Credentials, AccountRepoError> {
-        with_connection(&self.pool, move |conn| {
-            let row: CredentialsRow = users::table
-                .find(id.as_uuid())
-                .select((UserRow::as_select(), users::password_hash, users::token_version))
-                .first(conn)?;
-            credentials(row)
-        })
-        .await
-        .map_err(|e| port_error(e, Touches::Account))
+        with_connection(&self.pool, move |conn| find_credentials(conn, id)?.ok_or(DbFailure::NotFound))
+            .await
+            .map_err(|e| port_error(e, Touches::Account))
     }
 
     async fn start_session(&self, token: RefreshToken) -> Result<(), AccountRepoError> {

@@ -5,11 +5,14 @@
 use async_trait::async_trait;
 use diesel::prelude::*;
 use headliner_domain::booking::{AuditEvent, Booking, NewBooking, StatusChange};
-use headliner_domain::ids::BookingId;
-use headliner_ports::bookings::{BookingPage, BookingQuery, BookingRepoError, BookingRepository, BookingScope};
+use headliner_domain::ids::{BookingId, UserId};
+use headliner_ports::bookings::{
+    BookingPage, BookingQuery, BookingRepoError, BookingRepository, BookingScope, CallerAndBooking,
+};
 use headliner_ports::outbox::OutboxMessage;
 
 use crate::PgStore;
+use crate::accounts::find_credentials;
 use crate::blocking::with_connection;
 use crate::calendar::{blocked_during, lock_calendar};
 use crate::errors::DbFailure;
@@ -45,6 +48,16 @@ impl BookingRepository for PgStore {
         with_connection(&self.pool, move |conn| {
             let row = bookings::table.find(id.as_uuid()).select(BookingRow::as_select()).first(conn)?;
             decode(row)
+        })
+        .await
+        .map_err(|e| DbFailure::from(e).into())
+    }
+
+    async fn get_as(&self, caller: UserId, id: BookingId) -> Result<CallerAndBooking, BookingRepoError> {
+        with_connection(&self.pool, move |conn| {
+            let caller = find_credentials(conn, caller)?;
+            let row = bookings::table.find(id.as_uuid()).select(BookingRow::as_select()).first(conn).optional()?;
+            Ok(CallerAndBooking { caller, booking: row.map(decode).transpose()? })
         })
         .await
         .map_err(|e| DbFailure::from(e).into())

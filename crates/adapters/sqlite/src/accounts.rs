@@ -115,6 +115,17 @@ fn credentials((user, password_hash, token_version): CredentialsRow) -> Result<C
     Ok(Credentials { user: User::try_from(user)?, password_hash, token_version })
 }
 
+/// The account `id`'s credentials (`None`: no such account): the account check of every
+/// authenticated request, alone or ahead of the read it guards (`BookingRepository::get_as`).
+pub(crate) fn find_credentials(conn: &mut SqliteConnection, id: UserId) -> Result<Option<Credentials>, DbFailure> {
+    let row: Option<CredentialsRow> = users::table
+        .find(id_text(id.as_uuid()))
+        .select((UserRow::as_select(), users::password_hash, users::token_version))
+        .first(conn)
+        .optional()?;
+    row.map(credentials).transpose()
+}
+
 fn user_id(text: &str) -> Result<UserId, DbFailure> {
     Ok(UserId::from_uuid(uuid("token user id", text)?))
 }
@@ -169,15 +180,9 @@ impl AccountRepository for SqliteStore {
     }
 
     async fn credentials(&self, id: UserId) -> Result<Credentials, AccountRepoError> {
-        with_connection(&self.pool, move |conn| {
-            let row: CredentialsRow = users::table
-                .find(id_text(id.as_uuid()))
-                .select((UserRow::as_select(), users::password_hash, users::token_version))
-                .first(conn)?;
-            credentials(row)
-        })
-        .await
-        .map_err(|e| port_error(e, Touches::Account))
+        with_connection(&self.pool, move |conn| find_credentials(conn, id)?.ok_or(DbFailure::NotFound))
+            .await
+            .map_err(|e| port_error(e, Touches::Account))
     }
 
     async fn start_session(&self, token: RefreshToken) -> Result<(), AccountRepoError> {

@@ -8,6 +8,10 @@
 //!   extractors (so a refused caller gets 401/403 before its body is even read) and leave the
 //!   principal for the extractors. The whole `/api/v1/admin` scope is wrapped in
 //!   [`admins_only`]: every admin route, present or future, denies by default.
+//!
+//! A third way, for a hot read that does the account check in the same trip to the store as
+//! its read (`get_booking_as`, behind `GET /bookings/{id}`): [`VerifiedToken`] checks the
+//! token's signature and expiry only, and the use case admits the account.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -18,8 +22,9 @@ use actix_web::http::header;
 use actix_web::middleware::Next;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use headliner_domain::role::Actor;
+use headliner_ports::accounts::AccessClaims;
 use headliner_services::accounts::AccountPorts;
-use headliner_services::accounts::authenticate::{AuthError, Principal, authenticate};
+use headliner_services::accounts::authenticate::{AuthError, Principal, authenticate, verify};
 
 use crate::http::problem::ApiError;
 
@@ -82,6 +87,28 @@ impl FromRequest for Authenticated {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let principal = principal_of(req);
         Box::pin(async move { principal.await.map(Self) })
+    }
+}
+
+/// The claims of a genuine, unexpired access token, with the account NOT yet checked: only
+/// for a handler whose use case admits the account itself, in the same trip to the store as
+/// its read (`headliner_services::bookings::get::get_booking_as`). A missing or invalid token
+/// is refused with 401 before any other extractor runs, as by [`users_only`].
+#[derive(Debug, Clone)]
+pub struct VerifiedToken(pub AccessClaims);
+
+impl FromRequest for VerifiedToken {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let claims = bearer_token(req).and_then(|token| {
+            let ports = req
+                .app_data::<web::Data<AccountPorts>>()
+                .ok_or_else(|| ApiError::Internal("the account ports are not registered".into()))?;
+            Ok(verify(ports, &token)?)
+        });
+        std::future::ready(claims.map(Self))
     }
 }
 

@@ -17,6 +17,61 @@ on_both_stores! {
     lifecycle_on_postgres => lifecycle;
     bad_booking_input_is_a_clear_problem_and_changes_nothing,
     booking_validation_on_postgres => validation;
+    the_booking_read_checks_the_account_in_its_own_trip_like_every_route,
+    one_trip_read_on_postgres => one_trip_read;
+}
+
+/// `GET /bookings/{id}` reads the caller's account and the booking in one trip to the store
+/// (`get_booking_as`) instead of behind `users_only`: it must refuse exactly what the
+/// middleware refuses, whether or not the booking exists.
+async fn one_trip_read(app: &TestApp) {
+    let people = app.people("one-trip").await;
+    let response = app.book(&people.customer, &people.celebrity, 9, 2).await;
+    assert_eq!(response.status().as_u16(), 201);
+    let location = response.headers()["location"].to_str().unwrap().to_owned();
+    let missing = format!("/api/v1/bookings/{}", uuid::Uuid::new_v4());
+    let read = |path: String, token: Option<String>| async move {
+        app.call(Method::GET, &path, None, token.as_deref(), &[]).await
+    };
+
+    assert_eq!(read(location.clone(), Some(people.customer.access.clone())).await.status().as_u16(), 200);
+    assert_problem(read(missing.clone(), Some(people.customer.access.clone())).await, 404, "not_found").await;
+    assert_problem(read(location.clone(), Some(people.other_customer.access.clone())).await, 404, "not_found").await;
+    for path in [&location, &missing] {
+        let anonymous = read(path.clone(), None).await;
+        assert_eq!(anonymous.headers()["www-authenticate"], "Bearer realm=\"headliner\"");
+        assert_problem(anonymous, 401, "unauthenticated").await;
+        assert_problem(read(path.clone(), Some("not.a.token".into())).await, 401, "unauthenticated").await;
+    }
+    // A missing token is refused before the id is even parsed.
+    assert_problem(read("/api/v1/bookings/not-an-id".into(), None).await, 401, "unauthenticated").await;
+
+    // After logout-everywhere the old token reads nothing, existing or not; a new session reads.
+    assert_eq!(app.logout_all(&people.customer.access).await.status().as_u16(), 204);
+    for path in [&location, &missing] {
+        assert_problem(read(path.clone(), Some(people.customer.access.clone())).await, 401, "unauthenticated").await;
+    }
+    let fresh = app.sign_in("customer-one-trip@example.com").await;
+    assert_eq!(read(location.clone(), Some(fresh.access.clone())).await.status().as_u16(), 200);
+
+    // A disabled account is refused at once; a role change applies at once.
+    let disable = json!({"role": "customer", "disabled": true});
+    assert_eq!(
+        app.admin_change_access(&people.admin.access, &people.customer.id, &disable).await.status().as_u16(),
+        200
+    );
+    assert_problem(read(location.clone(), Some(fresh.access.clone())).await, 401, "unauthenticated").await;
+    let to_admin = json!({"role": "admin", "disabled": false});
+    assert_eq!(
+        app.admin_change_access(&people.admin.access, &people.other_customer.id, &to_admin).await.status().as_u16(),
+        200
+    );
+    let admin_now = app.sign_in("other-one-trip@example.com").await;
+    assert_eq!(
+        read(location, Some(admin_now.access)).await.status().as_u16(),
+        200,
+        "now an admin, it sees every booking"
+    );
 }
 
 async fn request_and_visibility(app: &TestApp) {

@@ -3,7 +3,7 @@
 
 use headliner_domain::role::Actor;
 use headliner_domain::user::User;
-use headliner_ports::accounts::AccountRepoError;
+use headliner_ports::accounts::{AccessClaims, AccountRepoError, Credentials};
 
 use super::{AccountPorts, Unavailable};
 
@@ -23,17 +23,35 @@ pub enum AuthError {
     Unavailable(#[from] Unavailable),
 }
 
-pub async fn authenticate(ports: &AccountPorts, token: &str) -> Result<Principal, AuthError> {
-    let claims = ports.tokens.check(token, ports.clock.now()).map_err(|_| AuthError::Unauthenticated)?;
-    let credentials = ports.accounts.credentials(claims.user_id).await.map_err(|e| match e {
-        AccountRepoError::NotFound => AuthError::Unauthenticated,
-        AccountRepoError::EmailTaken | AccountRepoError::UnknownCelebrity | AccountRepoError::Unavailable(_) => {
-            AuthError::Unavailable(e.into())
-        }
-    })?;
+/// The claims of a well-formed, genuine and unexpired access token. Nothing is read: the
+/// account check ([`admit`]) must follow before the claims are trusted.
+pub fn verify(ports: &AccountPorts, token: &str) -> Result<AccessClaims, AuthError> {
+    ports.tokens.check(token, ports.clock.now()).map_err(|_| AuthError::Unauthenticated)
+}
+
+/// The account check: the principal of `claims`, given the account's stored credentials
+/// (`None`: there is no such account). Refused unless the token is of the account's current
+/// version (logout-everywhere and password changes raise it) and the account may act.
+pub fn admit(claims: &AccessClaims, credentials: Option<Credentials>) -> Result<Principal, AuthError> {
+    let credentials = credentials.ok_or(AuthError::Unauthenticated)?;
     if credentials.token_version != claims.token_version {
         return Err(AuthError::Unauthenticated);
     }
     let actor = credentials.user.actor().ok_or(AuthError::Unauthenticated)?;
     Ok(Principal { user: credentials.user, actor })
+}
+
+/// [`verify`], then [`admit`] with the account as stored now.
+pub async fn authenticate(ports: &AccountPorts, token: &str) -> Result<Principal, AuthError> {
+    let claims = verify(ports, token)?;
+    let credentials = match ports.accounts.credentials(claims.user_id).await {
+        Ok(credentials) => Some(credentials),
+        Err(AccountRepoError::NotFound) => None,
+        Err(
+            e @ (AccountRepoError::EmailTaken | AccountRepoError::UnknownCelebrity | AccountRepoError::Unavailable(_)),
+        ) => {
+            return Err(AuthError::Unavailable(e.into()));
+        }
+    };
+    admit(&claims, credentials)
 }

@@ -2,6 +2,7 @@
 
 use chrono::Duration;
 use headliner_domain::booking::{Booking, BookingStatus};
+use headliner_domain::ids::{BookingId, UserId};
 use headliner_domain::role::Actor;
 use headliner_ports::bookings::{BookingQuery, BookingRepoError, BookingScope};
 use headliner_ports::outbox::OutboxStatus;
@@ -34,6 +35,24 @@ pub async fn a_booking_is_stored_with_its_audit_row_and_outbox_messages(repos: &
     assert_eq!(repos.bookings.audit_trail(new.booking.id).await.expect("trail"), vec![new.audit]);
     let pending = repos.outbox.list(OutboxStatus::Pending, 100).await.expect("outbox");
     assert_eq!(pending, vec![mail]);
+}
+
+pub async fn an_authenticated_read_gives_the_callers_credentials_and_the_booking_each_or_none(repos: &Repos) {
+    let w = World::create(repos).await;
+    let booking = book(repos, &w, 10, 11).await.expect("booked");
+    let alone = repos.accounts.credentials(w.customer).await.expect("the account check alone");
+
+    let both = repos.bookings.get_as(w.customer, booking.id).await.expect("read");
+    assert_eq!(both.caller, Some(alone.clone()), "the same credentials as the account check alone");
+    assert_eq!(both.booking, Some(booking.clone()));
+
+    let nobody = UserId::from_uuid(uuid::Uuid::new_v4());
+    let no_caller = repos.bookings.get_as(nobody, booking.id).await.expect("read");
+    assert_eq!((no_caller.caller, no_caller.booking), (None, Some(booking)));
+
+    let missing = BookingId::from_uuid(uuid::Uuid::new_v4());
+    let no_booking = repos.bookings.get_as(w.customer, missing).await.expect("read");
+    assert_eq!((no_booking.caller, no_booking.booking), (Some(alone), None));
 }
 
 pub async fn overlapping_active_bookings_are_refused_and_back_to_back_ones_accepted(repos: &Repos) {

@@ -4,11 +4,20 @@ use headliner_domain::booking::{RequestError, TransitionError};
 use headliner_services::bookings::ChangeError;
 use headliner_services::bookings::cancel::CancelError;
 use headliner_services::bookings::confirm::ConfirmError;
-use headliner_services::bookings::get::GetBookingError;
+use headliner_services::bookings::get::{GetBookingAsError, GetBookingError};
 use headliner_services::bookings::request::RequestBookingError;
 
 use super::{NOT_FOUND, field};
 use crate::http::problem::ApiError;
+
+impl From<GetBookingAsError> for ApiError {
+    fn from(e: GetBookingAsError) -> Self {
+        match e {
+            GetBookingAsError::Auth(e) => e.into(),
+            GetBookingAsError::Get(e) => e.into(),
+        }
+    }
+}
 
 impl From<GetBookingError> for ApiError {
     fn from(e: GetBookingError) -> Self {
