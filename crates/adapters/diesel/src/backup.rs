@@ -3,7 +3,7 @@
 
 use headliner_ports::backup::BackupError;
 
-use crate::blocking::BlockingError;
+use crate::blocking::{BlockingError, MayMeanLostConnection};
 
 /// What can go wrong inside the blocking closure, before it becomes a `BackupError`.
 #[derive(Debug)]
@@ -31,6 +31,12 @@ pub fn classify(table: &'static str, e: diesel::result::Error) -> Failure {
             Failure::Invalid(table, e.to_string())
         }
         _ => Failure::Db(e),
+    }
+}
+
+impl MayMeanLostConnection for Failure {
+    fn may_mean_lost_connection(&self) -> bool {
+        matches!(self, Self::Db(e) if e.may_mean_lost_connection())
     }
 }
 

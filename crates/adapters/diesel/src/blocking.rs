@@ -47,8 +47,29 @@ impl<C: R2D2Connection + 'static> GatedPool<C> {
         self.pool.state()
     }
 }
-/// After a failed call: makes sure a connection that was lost is marked broken, so r2d2
-/// drops it instead of pooling it again.
+/// What `with_connection` needs to know of a failed call's error: whether it may mean the
+/// connection was lost (see [`drop_if_lost`]). An answer the database gave (not found, a
+/// unique key, an overlap, a version mismatch) came over a live connection and needs no check.
+pub trait MayMeanLostConnection {
+    fn may_mean_lost_connection(&self) -> bool;
+}
+
+/// diesel's own errors (health checks, backups): all but "no row" may.
+impl MayMeanLostConnection for diesel::result::Error {
+    fn may_mean_lost_connection(&self) -> bool {
+        !matches!(self, diesel::result::Error::NotFound)
+    }
+}
+
+/// Errors of calls outside the port errors (migrations): always checked.
+impl MayMeanLostConnection for Box<dyn std::error::Error + Send + Sync> {
+    fn may_mean_lost_connection(&self) -> bool {
+        true
+    }
+}
+
+/// After a call that failed with an error that may mean a lost connection: makes sure a lost
+/// connection is marked broken, so r2d2 drops it instead of pooling it again.
 ///
 /// diesel marks a connection broken when a query's result shows it lost, except when the loss
 /// shows while *preparing* a named statement: diesel 2.3's `PgConnection::with_prepared_query`
@@ -57,7 +78,7 @@ impl<C: R2D2Connection + 'static> GatedPool<C> {
 /// until r2d2 retired it (10 minutes idle): the Postgres-restart drill of the reliability
 /// battery caught it once the catalogue queries became prepared statements. One empty simple
 /// query lets diesel read the connection's state (a lost one is marked broken; a live one
-/// answers at once); it runs only after a failed call, never on the success path.
+/// answers at once). It never runs on the success path, nor after the database's own answers.
 fn drop_if_lost<C: R2D2Connection>(conn: &mut C) {
     if !conn.is_broken() {
         let _ = conn.batch_execute("");
@@ -88,7 +109,7 @@ where
     C: R2D2Connection + 'static,
     F: FnOnce(&mut Pooled<C>) -> Result<T, E> + Send + 'static,
     T: Send + 'static,
-    E: Send + 'static,
+    E: MayMeanLostConnection + Send + 'static,
 {
     let deadline = tokio::time::Instant::now() + pool.wait;
     let turn = match tokio::time::timeout_at(deadline, pool.turns.clone().acquire_owned()).await {
@@ -105,7 +126,7 @@ where
             let left = deadline.saturating_duration_since(tokio::time::Instant::now());
             let mut conn = pool.get_timeout(left.max(Duration::from_millis(1))).map_err(BlockingError::Pool)?;
             let result = op(&mut conn);
-            if result.is_err() {
+            if result.as_ref().is_err_and(MayMeanLostConnection::may_mean_lost_connection) {
                 drop_if_lost(&mut *conn);
             }
             result.map_err(BlockingError::Op)

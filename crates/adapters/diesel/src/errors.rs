@@ -3,7 +3,7 @@
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use headliner_ports::Source;
 
-use crate::blocking::BlockingError;
+use crate::blocking::{BlockingError, MayMeanLostConnection};
 
 /// What a database error means to the ports.
 #[derive(Debug)]
@@ -49,6 +49,14 @@ impl From<DieselError> for DbFailure {
             },
             other => Self::Other(Box::new(other)),
         }
+    }
+}
+
+/// Only `Other` can be a lost connection; every other failure is an answer from the database
+/// (or a check of the adapter's own made on rows it read).
+impl MayMeanLostConnection for DbFailure {
+    fn may_mean_lost_connection(&self) -> bool {
+        matches!(self, Self::Other(_))
     }
 }
 
