@@ -57,16 +57,21 @@ fn bearer_token(req: &HttpRequest) -> Result<String, ApiError> {
 /// is read before the first await, so a missing or malformed one is refused at once.
 fn principal_of(req: &HttpRequest) -> impl Future<Output = Result<Principal, ApiError>> + 'static {
     let known = req.extensions().get::<Principal>().cloned();
-    let ports = req.app_data::<web::Data<AccountPorts>>().cloned();
+    let ports = account_ports(req);
     let token = bearer_token(req);
     async move {
         if let Some(principal) = known {
             return Ok(principal);
         }
-        let token = token?;
-        let ports = ports.ok_or_else(|| ApiError::Internal("the account ports are not registered".into()))?;
+        let (token, ports) = (token?, ports?);
         Ok(authenticate(&ports, &token).await?)
     }
+}
+
+fn account_ports(req: &HttpRequest) -> Result<web::Data<AccountPorts>, ApiError> {
+    req.app_data::<web::Data<AccountPorts>>()
+        .cloned()
+        .ok_or_else(|| ApiError::Internal("the account ports are not registered".into()))
 }
 
 fn require_admin(principal: Principal) -> Result<Principal, ApiError> {
@@ -103,10 +108,8 @@ impl FromRequest for VerifiedToken {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let claims = bearer_token(req).and_then(|token| {
-            let ports = req
-                .app_data::<web::Data<AccountPorts>>()
-                .ok_or_else(|| ApiError::Internal("the account ports are not registered".into()))?;
-            Ok(verify(ports, &token)?)
+            let ports = account_ports(req)?;
+            Ok(verify(&ports, &token)?)
         });
         std::future::ready(claims.map(Self))
     }

@@ -33,7 +33,11 @@ impl From<BookingRepoError> for GetBookingError {
 
 /// The customer who asked, talent of the celebrity, admins and the system see a booking.
 pub async fn get_booking(ports: &BookingPorts, actor: &Actor, id: BookingId) -> Result<Booking, GetBookingError> {
-    let booking = ports.bookings.get(id).await?;
+    visible(ports.bookings.get(id).await?, actor)
+}
+
+/// `booking` if `actor` may see it; `NotFound` otherwise, as if it did not exist.
+fn visible(booking: Booking, actor: &Actor) -> Result<Booking, GetBookingError> {
     if booking.is_visible_to(actor) { Ok(booking) } else { Err(GetBookingError::NotFound) }
 }
 
@@ -59,7 +63,7 @@ pub async fn get_booking_as(
 ) -> Result<(Principal, Booking), GetBookingAsError> {
     let found = ports.bookings.get_as(claims.user_id, id).await.map_err(GetBookingError::from)?;
     let principal = admit(claims, found.caller)?;
-    let booking = found.booking.filter(|b| b.is_visible_to(&principal.actor)).ok_or(GetBookingError::NotFound)?;
+    let booking = visible(found.booking.ok_or(GetBookingError::NotFound)?, &principal.actor)?;
     Ok((principal, booking))
 }
 
