@@ -26,6 +26,8 @@
 #   QUICK=1              a smoke run: 1k celebrities, 10k bookings, 200 users, 3 s runs, 1 s warm-up
 #                        (proves the harness works; its figures are not comparable)
 #   WORKLOADS="..."      a subset of: catalogue celebrity search booking_detail create confirm login
+#                        (the default), and sizes: the cached page at limit 1, 5 and 100 beside
+#                        /health/live, what the body's size costs (not in the default)
 #   BENCH_SERVER_ENV="HEADLINER_DB_POOL_SIZE=32 ..."   extra settings for the server (experiments)
 #   BENCH_ACCEPT_ENCODING="gzip, br"   send Accept-Encoding on the read workloads (default: none)
 #   BENCH_RESULTS=bench/results/latest.md   where the table goes ("" to only print it)
@@ -224,7 +226,11 @@ measure() {
   shift 4
   if [ "$(secs "$WARMUP")" != 0 ] && [ "$kind" != once ]; then wrk_run "$WARMUP" "$script" "$url" "$@"; fi
   reset_peak
+  local s0 p0 pg_us=""
+  s0=$(proc_ticks "$server"); [ "$store" = postgres ] && p0=$(pg_ticks)
   wrk_run "$DURATION" "$script" "$url" "$@"
+  [ -n "${p0:-}" ] && pg_us=$(us_per $(($(pg_ticks) - p0)) "$R_requests")
+  note "$store $label: CPU per request: server $(us_per $(($(proc_ticks "$server") - s0)) "$R_requests") µs${pg_us:+, Postgres $pg_us µs}"
   local rss
   rss=$(awk -v k="$(rss_kb VmHWM)" 'BEGIN { printf "%.1f", k / 1024 }')
   say "$store $label: $R_rps req/s, p50 $(ms "$R_p50_us") ms, p99 $(ms "$R_p99_us") ms, $R_ok ok of $R_requests${R_statuses:+ ($R_statuses)}"
@@ -235,6 +241,31 @@ measure() {
   last_rps=$R_rps; last_p50=$(ms "$R_p50_us"); last_p99=$(ms "$R_p99_us"); last_rss=$rss
 }
 
+# CPU time -------------------------------------------------------------------------------------
+# Where a workload's CPU goes on the shared cores: the server's, and the local Postgres
+# cluster's (its postmaster's running children plus those it has reaped, so pgbench's
+# backends, which come and go within a run, count too). Noted per request for `measure`d
+# workloads and per transaction for pgbench: Postgres does the same work per request for both,
+# so the server's share is what a ratio to pgbench loses. Postgres's figure is left out when
+# its data directory is not readable here (a server elsewhere).
+hz=$(getconf CLK_TCK)
+postmaster=""
+proc_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+find_postmaster() {
+  local dir
+  dir=$(psql -Atq "$db_url" -c "SHOW data_directory" 2>/dev/null) || return 0
+  [ -r "$dir/postmaster.pid" ] && postmaster=$(head -n1 "$dir/postmaster.pid")
+  [ -n "$postmaster" ] && [ -r "/proc/$postmaster/stat" ] || postmaster=""
+}
+pg_ticks() { # empty without a local postmaster
+  [ -n "$postmaster" ] || return 0
+  local sum p
+  sum=$(awk '{ print $16 + $17 }' "/proc/$postmaster/stat")
+  for p in $(pgrep -P "$postmaster"); do sum=$((sum + $(proc_ticks "$p"))); done
+  echo "$sum"
+}
+us_per() { awk -v t="$1" -v n="$2" -v hz="$hz" 'BEGIN { if (n > 0) printf "%.0f", t * 1e6 / hz / n }'; } # ticks count
+
 # pgbench --------------------------------------------------------------------------------------
 # pgbench_run name mode: the same concurrency as wrk; p50/p99 from its per-transaction log.
 pgbench_run() { # name mode clients
@@ -243,9 +274,14 @@ pgbench_run() { # name mode clients
     -D bookings="$BOOKINGS" -D celebrities="$CELEBRITIES" -D admin="$admin_id" -f "bench/sql/$name.sql")
   if [ "$(secs "$WARMUP")" != 0 ]; then pgbench "${args[@]}" -T "$(secs "$WARMUP")" "$db_url" >/dev/null 2>&1 || true; fi
   rm -f "$work"/pgb.*
+  local p0 pg_us=""
+  p0=$(pg_ticks)
   out=$(pgbench "${args[@]}" -T "$(secs "$DURATION")" -l --log-prefix="$work/pgb" "$db_url" 2>&1) || {
     echo "$out" >&2; die "pgbench $name failed"; }
   P_tps=$(awk '/^tps = / {printf "%.0f", $3}' <<<"$out")
+  [ -n "$p0" ] && pg_us=$(us_per $(($(pg_ticks) - p0)) \
+    "$(awk -F': ' '/transactions actually processed/ { split($2, n, "/"); print n[1] }' <<<"$out")")
+  [ -n "$pg_us" ] && note "pgbench $name (-M $mode, -c $clients): CPU per transaction: Postgres $pg_us µs"
   local failed aborted
   failed=$(awk -F': ' '/number of failed transactions/ {print $2}' <<<"$out" | cut -d' ' -f1)
   aborted=$(grep -c 'aborted' <<<"$out" || true)
@@ -424,6 +460,16 @@ run_store() {
     save_last; pending_row catalogue "catalogue page, cached, as a browser asks (Accept-Encoding: $BROWSER_ENCODING)" \
       "h:$last_ceiling:$last_ratio" 0.80
   fi
+  if wants sizes; then
+    # What the body's size costs: the same cached route at other sizes (`catalogue` is limit=20).
+    local limit bytes
+    for limit in 1 5 100; do
+      bytes=$(curl -fsS "${enc[@]}" "$base/api/v1/celebrities?limit=$limit" | wc -c)
+      paired "catalogue page (cached, limit=$limit)" static.lua "$base/api/v1/celebrities?limit=$limit" "${enc[@]}"
+      save_last; pending_row sizes "catalogue page, cached, $bytes bytes — GET /celebrities?limit=$limit" \
+        "h:$last_ceiling:$last_ratio" ""
+    done
+  fi
   if wants celebrity; then
     BENCH_TARGETS="$work/celebrity-targets.txt" BENCH_ACCEPT_ENCODING="$BENCH_ACCEPT_ENCODING" \
       paired "celebrity detail" targets.lua "$base"
@@ -555,6 +601,7 @@ seed_postgres() {
 if [ "${BENCH_SKIP_POSTGRES:-0}" != 1 ] || [ "${BENCH_SKIP_SQLITE:-0}" != 1 ]; then
   # The SQLite pass restores what the Postgres one seeded, so seeding always happens there.
   seed_postgres
+  find_postmaster
 fi
 if [ "${BENCH_SKIP_SQLITE:-0}" != 1 ]; then
   t0=$(date +%s%N)
